@@ -1,0 +1,202 @@
+package dev.appauth.launcher;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Everything {@link KeycloakStack} needs to start. Immutable; build it with {@link #builder()}.
+ * Ports set to 0 are picked free at start (the tests); ./run.sh uses fixed ones.
+ */
+public final class StackConfig {
+
+    public static final Duration DEFAULT_READY_TIMEOUT = Duration.ofSeconds(240);
+    public static final String DEFAULT_SMTP_FROM = "no-reply@app.localhost";
+    /** Debian's OpenJDK 17, the JDK Keycloak 26.7 is tested with here. */
+    public static final Path DEFAULT_JDK = Path.of("/usr/lib/jvm/java-17-openjdk-amd64");
+
+    private final Path keycloakHome;
+    private final Path javaHome;
+    private final int httpPort;
+    private final int managementPort;
+    private final List<Path> realmFiles;
+    private final Path passwordBlacklistsDir;
+    private final String adminUsername;
+    private final String adminPassword;
+    private final String externalJdbcUrl;
+    private final String externalDbUsername;
+    private final String externalDbPassword;
+    private final Path postgresDataDir;
+    private final int postgresPort;
+    private final Path postgresLogFile;
+    private final String smtpHost;
+    private final int smtpPort;
+    private final String smtpFrom;
+    private final int mailSmtpPort;
+    private final int mailHttpPort;
+    private final Path keycloakLogFile;
+    private final boolean inheritKeycloakEnv;
+    private final List<String> extraKeycloakArgs;
+    private final Map<String, String> extraKeycloakEnv;
+    private final Duration readyTimeout;
+    private final boolean shutdownHook;
+
+    private StackConfig(Builder b) {
+        keycloakHome = Objects.requireNonNull(b.keycloakHome, "keycloakHome").toAbsolutePath().normalize();
+        javaHome = b.javaHome;
+        httpPort = b.httpPort;
+        managementPort = b.managementPort;
+        realmFiles = List.copyOf(b.realmFiles);
+        passwordBlacklistsDir = b.passwordBlacklistsDir;
+        adminUsername = Objects.requireNonNull(b.adminUsername, "adminUsername");
+        adminPassword = Objects.requireNonNull(b.adminPassword, "adminPassword");
+        externalJdbcUrl = b.externalJdbcUrl;
+        externalDbUsername = b.externalDbUsername;
+        externalDbPassword = b.externalDbPassword;
+        postgresDataDir = b.postgresDataDir;
+        postgresPort = b.postgresPort;
+        postgresLogFile = b.postgresLogFile;
+        smtpHost = b.smtpHost;
+        smtpPort = b.smtpPort;
+        smtpFrom = Objects.requireNonNull(b.smtpFrom, "smtpFrom");
+        mailSmtpPort = b.mailSmtpPort;
+        mailHttpPort = b.mailHttpPort;
+        keycloakLogFile = b.keycloakLogFile;
+        inheritKeycloakEnv = b.inheritKeycloakEnv;
+        extraKeycloakArgs = List.copyOf(b.extraKeycloakArgs);
+        extraKeycloakEnv = Map.copyOf(b.extraKeycloakEnv);
+        readyTimeout = Objects.requireNonNull(b.readyTimeout, "readyTimeout");
+        shutdownHook = b.shutdownHook;
+        if (externalJdbcUrl != null && externalDbUsername == null) {
+            throw new IllegalArgumentException("an external database needs a username too");
+        }
+        if (smtpHost != null && smtpPort <= 0) {
+            throw new IllegalArgumentException("an external SMTP host needs a port");
+        }
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** The unpacked Keycloak distribution (launcher/target/keycloak-VERSION). */
+    public Path keycloakHome() { return keycloakHome; }
+    /** JDK for the Keycloak process; null means: detect (see {@link JavaHomes#resolve}). */
+    public Path javaHome() { return javaHome; }
+    public int httpPort() { return httpPort; }
+    public int managementPort() { return managementPort; }
+    public List<Path> realmFiles() { return realmFiles; }
+    /** Directory of password denylist files for Keycloak's passwordBlacklist policy; null or missing: not configured. */
+    public Path passwordBlacklistsDir() { return passwordBlacklistsDir; }
+    public String adminUsername() { return adminUsername; }
+    public String adminPassword() { return adminPassword; }
+    /** Set when Keycloak uses an existing Postgres; then no embedded one is started. */
+    public String externalJdbcUrl() { return externalJdbcUrl; }
+    public String externalDbUsername() { return externalDbUsername; }
+    public String externalDbPassword() { return externalDbPassword; }
+    /** Persistent cluster directory, reused across runs; null: a temporary one deleted on close. */
+    public Path postgresDataDir() { return postgresDataDir; }
+    public int postgresPort() { return postgresPort; }
+    /** Where initdb/pg_ctl/postgres write; null: their output goes to the SLF4J log. */
+    public Path postgresLogFile() { return postgresLogFile; }
+    /** Set when mail goes to a real SMTP server; then no catcher is started. */
+    public String smtpHost() { return smtpHost; }
+    public int smtpPort() { return smtpPort; }
+    public String smtpFrom() { return smtpFrom; }
+    public int mailSmtpPort() { return mailSmtpPort; }
+    public int mailHttpPort() { return mailHttpPort; }
+    /** Keycloak's console output goes to this file; null: inherited from this process. */
+    public Path keycloakLogFile() { return keycloakLogFile; }
+    /** Whether KC_* variables of this process reach Keycloak (./run.sh yes, tests no: a developer's shell must not change them). */
+    public boolean inheritKeycloakEnv() { return inheritKeycloakEnv; }
+    public List<String> extraKeycloakArgs() { return extraKeycloakArgs; }
+    public Map<String, String> extraKeycloakEnv() { return extraKeycloakEnv; }
+    public Duration readyTimeout() { return readyTimeout; }
+    /** Whether the stack closes itself when the JVM exits (Ctrl-C, end of a test run). */
+    public boolean shutdownHook() { return shutdownHook; }
+
+    public boolean embeddedPostgres() { return externalJdbcUrl == null; }
+    public boolean mailCatcher() { return smtpHost == null; }
+
+    public static final class Builder {
+        private Path keycloakHome;
+        private Path javaHome;
+        private int httpPort;
+        private int managementPort;
+        private final List<Path> realmFiles = new ArrayList<>();
+        private Path passwordBlacklistsDir;
+        private String adminUsername = "admin";
+        private String adminPassword;
+        private String externalJdbcUrl;
+        private String externalDbUsername;
+        private String externalDbPassword;
+        private Path postgresDataDir;
+        private int postgresPort;
+        private Path postgresLogFile;
+        private String smtpHost;
+        private int smtpPort;
+        private String smtpFrom = DEFAULT_SMTP_FROM;
+        private int mailSmtpPort;
+        private int mailHttpPort;
+        private Path keycloakLogFile;
+        private boolean inheritKeycloakEnv = true;
+        private final List<String> extraKeycloakArgs = new ArrayList<>();
+        private final Map<String, String> extraKeycloakEnv = new LinkedHashMap<>();
+        private Duration readyTimeout = DEFAULT_READY_TIMEOUT;
+        private boolean shutdownHook = true;
+
+        private Builder() {
+        }
+
+        public Builder keycloakHome(Path v) { keycloakHome = v; return this; }
+        public Builder javaHome(Path v) { javaHome = v; return this; }
+        public Builder httpPort(int v) { httpPort = checkPort(v); return this; }
+        public Builder managementPort(int v) { managementPort = checkPort(v); return this; }
+        public Builder realmFile(Path v) { realmFiles.add(Objects.requireNonNull(v)); return this; }
+        public Builder passwordBlacklistsDir(Path v) { passwordBlacklistsDir = v; return this; }
+        public Builder adminUsername(String v) { adminUsername = v; return this; }
+        public Builder adminPassword(String v) { adminPassword = v; return this; }
+
+        public Builder externalDatabase(String jdbcUrl, String username, String password) {
+            externalJdbcUrl = jdbcUrl;
+            externalDbUsername = username;
+            externalDbPassword = password;
+            return this;
+        }
+
+        public Builder postgresDataDir(Path v) { postgresDataDir = v; return this; }
+        public Builder postgresPort(int v) { postgresPort = checkPort(v); return this; }
+        public Builder postgresLogFile(Path v) { postgresLogFile = v; return this; }
+
+        public Builder externalSmtp(String host, int port) {
+            smtpHost = host;
+            smtpPort = port;
+            return this;
+        }
+
+        public Builder smtpFrom(String v) { smtpFrom = v; return this; }
+        public Builder mailSmtpPort(int v) { mailSmtpPort = checkPort(v); return this; }
+        public Builder mailHttpPort(int v) { mailHttpPort = checkPort(v); return this; }
+        public Builder keycloakLogFile(Path v) { keycloakLogFile = v; return this; }
+        public Builder inheritKeycloakEnv(boolean v) { inheritKeycloakEnv = v; return this; }
+        public Builder extraKeycloakArgs(List<String> v) { extraKeycloakArgs.addAll(v); return this; }
+        public Builder extraKeycloakEnv(String name, String value) { extraKeycloakEnv.put(name, value); return this; }
+        public Builder readyTimeout(Duration v) { readyTimeout = v; return this; }
+        public Builder shutdownHook(boolean v) { shutdownHook = v; return this; }
+
+        public StackConfig build() {
+            return new StackConfig(this);
+        }
+
+        private static int checkPort(int port) {
+            if (port < 0 || port > 65535) {
+                throw new IllegalArgumentException("not a port: " + port);
+            }
+            return port;
+        }
+    }
+}

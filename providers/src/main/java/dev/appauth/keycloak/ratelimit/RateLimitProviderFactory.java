@@ -1,0 +1,6 @@
+package dev.appauth.keycloak.ratelimit;
+
+import org.keycloak.provider.ProviderFactory;
+
+public interface RateLimitProviderFactory extends ProviderFactory<RateLimitProvider> {
+}

@@ -1,0 +1,54 @@
+package dev.appauth.keycloak.rest;
+
+import java.util.List;
+
+import org.keycloak.Config;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.KeycloakSessionFactory;
+import org.keycloak.provider.ProviderConfigProperty;
+import org.keycloak.provider.ProviderConfigurationBuilder;
+import org.keycloak.services.resource.RealmResourceProvider;
+import org.keycloak.services.resource.RealmResourceProviderFactory;
+
+/** Serves the JSON API at {@code /realms/{realm}/auth/}. */
+public class AuthResourceProviderFactory implements RealmResourceProviderFactory {
+
+    public static final String ID = "auth";
+
+    private AuthApiConfig config;
+
+    @Override
+    public RealmResourceProvider create(KeycloakSession session) {
+        return new AuthResourceProvider(session, config);
+    }
+
+    @Override
+    public void init(Config.Scope scope) {
+        config = AuthApiConfig.from(scope);
+    }
+
+    @Override
+    public void postInit(KeycloakSessionFactory factory) {
+    }
+
+    @Override
+    public void close() {
+    }
+
+    @Override
+    public String getId() {
+        return ID;
+    }
+
+    @Override
+    public List<ProviderConfigProperty> getConfigMetadata() {
+        return ProviderConfigurationBuilder.create()
+                .property().name("default-client-id").type(ProviderConfigProperty.STRING_TYPE)
+                .helpText("Client whose tokens the API issues when a request names no client_id.")
+                .defaultValue(AuthApiConfig.DEFAULT_CLIENT_ID).add()
+                .property().name("max-body-bytes").type(ProviderConfigProperty.INTEGER_TYPE)
+                .helpText("Largest accepted request body in bytes; larger bodies get 413.")
+                .defaultValue(AuthApiConfig.DEFAULT_MAX_BODY_BYTES).add()
+                .build();
+    }
+}

@@ -1,0 +1,188 @@
+package dev.appauth.keycloak.rest;
+
+import java.util.Map;
+
+import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.MultivaluedHashMap;
+import jakarta.ws.rs.core.MultivaluedMap;
+import jakarta.ws.rs.core.Response;
+import org.keycloak.OAuth2Constants;
+import org.keycloak.authentication.AuthenticationProcessor;
+import org.keycloak.events.Details;
+import org.keycloak.events.EventBuilder;
+import org.keycloak.http.HttpRequest;
+import org.keycloak.models.AuthenticatedClientSessionModel;
+import org.keycloak.models.ClientModel;
+import org.keycloak.models.ClientSessionContext;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.RealmModel;
+import org.keycloak.models.UserModel;
+import org.keycloak.models.UserSessionModel;
+import org.keycloak.protocol.oidc.OIDCAdvancedConfigWrapper;
+import org.keycloak.protocol.oidc.OIDCLoginProtocol;
+import org.keycloak.protocol.oidc.TokenManager;
+import org.keycloak.protocol.oidc.grants.OAuth2GrantType;
+import org.keycloak.protocol.oidc.utils.AuthorizeClientUtil;
+import org.keycloak.representations.AccessTokenResponse;
+import org.keycloak.representations.idm.OAuth2ErrorRepresentation;
+import org.keycloak.services.Urls;
+import org.keycloak.services.cors.Cors;
+import org.keycloak.services.managers.AuthenticationManager;
+import org.keycloak.services.managers.AuthenticationSessionManager;
+import org.keycloak.sessions.AuthenticationSessionModel;
+import org.keycloak.sessions.RootAuthenticationSessionModel;
+import org.keycloak.util.TokenUtil;
+
+/**
+ * Issues tokens the way Keycloak's token endpoint does, for one request of the JSON API: the client
+ * is authenticated by Keycloak's client-authentication flow, and login and refresh run Keycloak's
+ * own password and refresh-token grant types (so the realm's direct-grant flow, brute-force
+ * detection, client policies and refresh-token rotation apply unchanged).
+ */
+final class TokenIssuer {
+
+    /** openid makes the tokens usable at Keycloak's userinfo endpoint; the client's default scopes add the rest. */
+    static final String SCOPE = OAuth2Constants.SCOPE_OPENID;
+
+    /** What a grant type answered: tokens, or Keycloak's OAuth error. */
+    record GrantResult(AccessTokenResponse tokens, String error, String errorDescription) {
+        boolean succeeded() {
+            return tokens != null;
+        }
+    }
+
+    record AuthenticatedClient(ClientModel client, Map<String, String> authAttributes) {
+    }
+
+    private final KeycloakSession session;
+    private final RealmModel realm;
+    private final AuthApiConfig config;
+    private final Cors cors;
+    private final MultivaluedMap<String, String> form = new MultivaluedHashMap<>();
+
+    TokenIssuer(KeycloakSession session, AuthApiConfig config, Cors cors) {
+        this.session = session;
+        this.realm = session.getContext().getRealm();
+        this.config = config;
+        this.cors = cors;
+    }
+
+    /**
+     * Resolves the client the tokens are for (the configured default, or one the admin allowed) and
+     * authenticates it with the realm's client-authentication flow: confidential clients send HTTP Basic.
+     */
+    AuthenticatedClient authenticateClient(String requestedClientId, EventBuilder event) {
+        String clientId = requestedClientId == null ? config.defaultClientId() : requestedClientId;
+        ClientModel client = realm.getClientByClientId(clientId);
+        if (client == null || !client.isEnabled() || client.isBearerOnly()
+                || !(clientId.equals(config.defaultClientId())
+                     || "true".equals(client.getAttribute(AuthApiConfig.ALLOWED_CLIENT_ATTRIBUTE)))) {
+            throw new ApiException(Response.Status.BAD_REQUEST, "invalid_client",
+                    "Unknown client, or client not allowed to use this API");
+        }
+        form.putSingle(OAuth2Constants.CLIENT_ID, clientId);
+        useFormParameters();
+        // Keycloak's client authenticators read client_id from a form body or HTTP Basic; for a JSON
+        // body they fall back to this session attribute (Basic credentials still win when present).
+        session.setAttribute(OAuth2Constants.CLIENT_ID, clientId);
+        try {
+            AuthorizeClientUtil.ClientAuthResult result = AuthorizeClientUtil.authorizeClient(session, event, null);
+            session.getContext().setClient(result.getClient());
+            cors.checkAllowedOrigins(session, result.getClient());
+            return new AuthenticatedClient(result.getClient(), result.getClientAuthAttributes());
+        } catch (jakarta.ws.rs.ForbiddenException e) {
+            throw new ApiException(Response.Status.FORBIDDEN, "invalid_origin", "Origin not allowed for this client");
+        } catch (WebApplicationException e) {
+            throwIfUnavailable(e);
+            throw new ApiException(Response.Status.UNAUTHORIZED, "invalid_client", "Client authentication failed")
+                    .withHeader("WWW-Authenticate", "Basic realm=\"" + realm.getName() + "\"");
+        }
+    }
+
+    GrantResult passwordGrant(AuthenticatedClient client, String username, String password, EventBuilder event) {
+        form.putSingle(OAuth2Constants.GRANT_TYPE, OAuth2Constants.PASSWORD);
+        form.putSingle(OAuth2Constants.USERNAME, username);
+        form.putSingle(OAuth2Constants.PASSWORD, password);
+        form.putSingle(OAuth2Constants.SCOPE, SCOPE);
+        return runGrant(OAuth2Constants.PASSWORD, client, event);
+    }
+
+    GrantResult refreshGrant(AuthenticatedClient client, String refreshToken, EventBuilder event) {
+        form.putSingle(OAuth2Constants.GRANT_TYPE, OAuth2Constants.REFRESH_TOKEN);
+        form.putSingle(OAuth2Constants.REFRESH_TOKEN, refreshToken);
+        return runGrant(OAuth2Constants.REFRESH_TOKEN, client, event);
+    }
+
+    /**
+     * Starts a session for a user who has just proved who they are by other means (registration):
+     * the same steps as the password grant after its authentication flow, without hashing the
+     * password a second time.
+     */
+    AccessTokenResponse startSession(AuthenticatedClient authenticated, UserModel user, EventBuilder event) {
+        ClientModel client = authenticated.client();
+        RootAuthenticationSessionModel root = new AuthenticationSessionManager(session).createAuthenticationSession(realm, false);
+        AuthenticationSessionModel authSession = root.createAuthenticationSession(client);
+        authSession.setProtocol(OIDCLoginProtocol.LOGIN_PROTOCOL);
+        authSession.setAction(AuthenticatedClientSessionModel.Action.AUTHENTICATE.name());
+        authSession.setClientNote(OIDCLoginProtocol.ISSUER, Urls.realmIssuer(session.getContext().getUri().getBaseUri(), realm.getName()));
+        authSession.setClientNote(OIDCLoginProtocol.SCOPE_PARAM, SCOPE);
+        authSession.setAuthenticatedUser(user);
+
+        AuthenticationManager.setClientScopesInSession(session, authSession);
+        ClientSessionContext clientSessionCtx = AuthenticationProcessor.attachSession(authSession, null, session, realm,
+                session.getContext().getConnection(), event);
+        UserSessionModel userSession = clientSessionCtx.getClientSession().getUserSession();
+        authenticated.authAttributes().forEach(userSession::setNote);
+
+        TokenManager.AccessTokenResponseBuilder builder = new TokenManager()
+                .responseBuilder(realm, client, event, session, userSession, clientSessionCtx)
+                .generateAccessToken();
+        if (OIDCAdvancedConfigWrapper.fromClientModel(client).isUseRefreshToken()) {
+            builder.generateRefreshToken();
+        }
+        if (TokenUtil.isOIDCRequest(clientSessionCtx.getClientSession().getNote(OAuth2Constants.SCOPE))) {
+            builder.generateIDToken().generateAccessTokenHash();
+        }
+        AccessTokenResponse response = builder.build();
+        new AuthenticationSessionManager(session).removeAuthenticationSession(realm, authSession, false);
+        return response;
+    }
+
+    private GrantResult runGrant(String grantType, AuthenticatedClient client, EventBuilder event) {
+        OAuth2GrantType grant = session.getProvider(OAuth2GrantType.class, grantType);
+        event.event(grant.getEventType()).detail(Details.GRANT_TYPE, grantType);
+        OAuth2GrantType.Context context = new OAuth2GrantType.Context(session,
+                OIDCAdvancedConfigWrapper.fromClientModel(client.client()), client.authAttributes(), form, event, cors,
+                new TokenManager());
+        Response response;
+        try {
+            response = grant.process(context);
+        } catch (WebApplicationException e) {
+            throwIfUnavailable(e);
+            response = e.getResponse();
+        }
+        Object entity = response.getEntity();
+        if (response.getStatus() == 200 && entity instanceof AccessTokenResponse tokens) {
+            return new GrantResult(tokens, null, null);
+        }
+        if (entity instanceof OAuth2ErrorRepresentation error) {
+            return new GrantResult(null, error.getError(), error.getErrorDescription());
+        }
+        return new GrantResult(null, "invalid_grant", null);
+    }
+
+    /** The token store (or another dependency) answered 503: report that, not a credentials problem. */
+    private static void throwIfUnavailable(WebApplicationException e) {
+        if (e.getResponse() != null && e.getResponse().getStatus() == Response.Status.SERVICE_UNAVAILABLE.getStatusCode()) {
+            throw ApiException.unavailable();
+        }
+    }
+
+    /** Keycloak's grant types and authenticators read OAuth parameters from the form; hand them ours. */
+    private void useFormParameters() {
+        HttpRequest current = session.getContext().getHttpRequest();
+        if (!(current instanceof JsonFormHttpRequest)) {
+            session.getContext().setHttpRequest(new JsonFormHttpRequest(current, form));
+        }
+    }
+}

@@ -1,0 +1,97 @@
+package dev.appauth.keycloak.store;
+
+import java.net.SocketTimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Supplier;
+
+import org.jboss.logging.Logger;
+
+import redis.clients.jedis.exceptions.JedisConnectionException;
+import redis.clients.jedis.exceptions.JedisException;
+
+/**
+ * Runs Redis commands for one provider, turns every client failure into {@link TokenStoreUnavailableException},
+ * counts failures and logs one WARN per outage (and one INFO when Redis answers again) instead of one per request.
+ * Log lines name the component and the target, never keys or credentials.
+ */
+public final class RedisAvailability {
+
+    private static final Logger LOG = Logger.getLogger(RedisAvailability.class);
+
+    private final String component;
+    private final String target;
+    private final AtomicBoolean down = new AtomicBoolean();
+    private final LongAdder failures = new LongAdder();
+    private final LongAdder outages = new LongAdder();
+
+    public RedisAvailability(String component, String target) {
+        this.component = component;
+        this.target = target;
+    }
+
+    /** Runs a command that must not be sent twice (its retry could answer differently). */
+    public <T> T call(Supplier<T> command) {
+        try {
+            return succeeded(command.get());
+        } catch (JedisException e) {
+            throw failed(e);
+        }
+    }
+
+    /**
+     * Runs a command whose repetition is harmless. One retry on a broken connection hides the stale pooled
+     * connections that a Redis restart leaves behind; a timeout is not retried, so a hung Redis costs one timeout.
+     */
+    public <T> T callIdempotent(Supplier<T> command) {
+        try {
+            return succeeded(command.get());
+        } catch (JedisConnectionException first) {
+            if (first.getCause() instanceof SocketTimeoutException) {
+                throw failed(first);
+            }
+            LOG.debugf("%s: retrying once after a broken connection", component);
+            return call(command);
+        } catch (JedisException e) {
+            throw failed(e);
+        }
+    }
+
+    /** Records a failure seen outside {@link #call}, and returns the exception to throw. */
+    public TokenStoreUnavailableException failed(RuntimeException cause) {
+        failures.increment();
+        if (down.compareAndSet(false, true)) {
+            outages.increment();
+            LOG.warnf("%s: Redis at %s is unavailable (%s: %s); operations that need it fail until it answers again",
+                    component, target, cause.getClass().getSimpleName(), cause.getMessage());
+        } else {
+            LOG.debugf("%s: Redis still unavailable (%s)", component, cause.getClass().getSimpleName());
+        }
+        return new TokenStoreUnavailableException(cause);
+    }
+
+    private <T> T succeeded(T result) {
+        if (down.get() && down.compareAndSet(true, false)) {
+            LOG.infof("%s: Redis at %s answers again (%d failed operations so far)", component, target, failures.sum());
+        }
+        return result;
+    }
+
+    public boolean isDown() {
+        return down.get();
+    }
+
+    /** Failed operations since start. */
+    public long failures() {
+        return failures.sum();
+    }
+
+    /** Outages (transitions from answering to failing) since start. */
+    public long outages() {
+        return outages.sum();
+    }
+
+    public String target() {
+        return target;
+    }
+}

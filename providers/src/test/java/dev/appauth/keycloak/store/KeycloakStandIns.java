@@ -1,0 +1,50 @@
+package dev.appauth.keycloak.store;
+
+import java.lang.reflect.Proxy;
+import java.util.List;
+
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.KeycloakSessionFactory;
+import org.keycloak.models.KeycloakTransaction;
+import org.keycloak.models.KeycloakTransactionManager;
+import org.keycloak.provider.ProviderEventListener;
+import org.keycloak.provider.ProviderFactory;
+
+/** Minimal stand-ins for Keycloak's session objects: only what the factories call, anything else throws. */
+public final class KeycloakStandIns {
+
+    private KeycloakStandIns() {
+    }
+
+    /** A session factory whose selected provider for {@code type} is {@code selected}. */
+    public static KeycloakSessionFactory sessionFactory(Class<?> type, ProviderFactory<?> selected, List<Object> listeners) {
+        return (KeycloakSessionFactory) Proxy.newProxyInstance(KeycloakSessionFactory.class.getClassLoader(),
+                new Class<?>[] { KeycloakSessionFactory.class }, (proxy, method, args) -> switch (method.getName()) {
+                    case "getProviderFactory" -> args.length == 1 && args[0] == type ? selected : null;
+                    case "register" -> {
+                        listeners.add((ProviderEventListener) args[0]);
+                        yield null;
+                    }
+                    default -> throw new UnsupportedOperationException(method.getName());
+                });
+    }
+
+    public static KeycloakSession session(List<KeycloakTransaction> enlisted) {
+        KeycloakTransactionManager manager = (KeycloakTransactionManager) Proxy.newProxyInstance(
+                KeycloakTransactionManager.class.getClassLoader(), new Class<?>[] { KeycloakTransactionManager.class },
+                (proxy, method, args) -> {
+                    if (method.getName().equals("enlistAfterCompletion")) {
+                        enlisted.add((KeycloakTransaction) args[0]);
+                        return null;
+                    }
+                    throw new UnsupportedOperationException(method.getName());
+                });
+        return (KeycloakSession) Proxy.newProxyInstance(KeycloakSession.class.getClassLoader(),
+                new Class<?>[] { KeycloakSession.class }, (proxy, method, args) -> {
+                    if (method.getName().equals("getTransactionManager")) {
+                        return manager;
+                    }
+                    throw new UnsupportedOperationException(method.getName());
+                });
+    }
+}
