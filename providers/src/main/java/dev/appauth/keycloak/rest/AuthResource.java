@@ -81,6 +81,7 @@ public class AuthResource {
     private final RealmModel realm;
     private final AuthApiConfig config;
     private final Cors cors;
+    private ApiRateLimiter limits;
 
     public AuthResource(KeycloakSession session, AuthApiConfig config) {
         this.session = session;
@@ -94,6 +95,7 @@ public class AuthResource {
     @Path("register")
     public Response register(InputStream body) {
         return handle(() -> {
+            limits().checkIp("register");
             JsonRequest request = readBody(body, false);
             String email = request.string("email", true, MAX_EMAIL);
             String password = request.secret("password", true, MAX_PASSWORD);
@@ -103,6 +105,7 @@ public class AuthResource {
             String picture = request.string("profile_image_url", false, MAX_URL);
             String clientId = request.string("client_id", false, MAX_NAME);
             request.requireValid();
+            limits().checkAccount("register", email);
 
             EventBuilder event = newEvent(EventType.REGISTER)
                     .detail(Details.USERNAME, username == null ? email : username)
@@ -136,10 +139,11 @@ public class AuthResource {
             user.setEnabled(true);
             PolicyError weak = session.getProvider(PasswordPolicyManagerProvider.class).validate(realm, user, password);
             if (weak != null) {
-                session.getTransactionManager().setRollbackOnly();
                 event.error(Errors.PASSWORD_REJECTED);
+                // the user created above must not survive a refused password
                 throw new ApiException(Response.Status.BAD_REQUEST, "weak_password", "The password does not meet the password policy",
-                        Map.of("password", List.of(messages(user).format(weak.getMessage(), weak.getParameters()))));
+                        Map.of("password", List.of(messages(user).format(weak.getMessage(), weak.getParameters()))))
+                        .rollingBack();
             }
             user.credentialManager().updateCredential(UserCredentialModel.password(password, false));
             event.user(user);
@@ -159,6 +163,7 @@ public class AuthResource {
     @Path("login")
     public Response login(InputStream body) {
         return handle(() -> {
+            limits().checkIp("login");
             JsonRequest request = readBody(body, false);
             String email = request.string("email", false, MAX_EMAIL);
             String username = request.string("username", false, MAX_NAME);
@@ -172,6 +177,7 @@ public class AuthResource {
                 throw ApiException.invalidRequest("email or username is required", Map.of("email", List.of("must not be empty")));
             }
             String login = email != null ? email : username;
+            limits().checkAccount("login", login);
 
             EventBuilder event = newEvent(EventType.LOGIN);
             TokenIssuer issuer = new TokenIssuer(session, config, cors);
@@ -203,12 +209,14 @@ public class AuthResource {
     @Path("refresh")
     public Response refresh(InputStream body) {
         return handle(() -> {
+            limits().checkIp("refresh");
             JsonRequest request = readBody(body, false);
             String refreshToken = request.string("refresh_token", true, MAX_TOKEN);
             String clientId = request.string("client_id", false, MAX_NAME);
             request.requireValid();
 
-            RefreshToken presented = decode(refreshToken, RefreshToken.class);
+            // signature checked here, so that only genuine tokens are recorded as spent or end sessions
+            RefreshToken presented = session.tokens().decode(refreshToken, RefreshToken.class);
             if (presented == null || presented.getIssuedFor() == null
                     || (clientId != null && !clientId.equals(presented.getIssuedFor()))) {
                 throw ApiException.invalidGrant();
@@ -222,17 +230,28 @@ public class AuthResource {
                 throw "invalid_client".equals(e.getError()) && e.getStatus() == Response.Status.BAD_REQUEST
                         ? ApiException.invalidGrant() : e;
             }
-            TokenIssuer.GrantResult result = issuer.refreshGrant(client, refreshToken, event);
-            if (!result.succeeded()) {
-                if (REFRESH_REUSE.contains(result.errorDescription())) {
-                    // Keycloak verified the token before it found the reuse: the token is genuine, its family is stolen
-                    endStolenSession(presented);
-                }
+            // Spent before Keycloak sees it: atomic in the single-use store, so of two racing requests
+            // exactly one proceeds, and an outage stops the request before Keycloak changes the session.
+            if (!markSpent(presented)) {
+                // the token came back: whoever holds the family now is not to be trusted
+                endStolenSession(presented);
                 throw ApiException.invalidGrant();
             }
-            if (!markUsed(presented)) {
-                // another request already spent this token: whoever holds the family now is not to be trusted
-                endStolenSession(presented);
+            TokenIssuer.GrantResult result;
+            try {
+                result = issuer.refreshGrant(client, refreshToken, event);
+            } catch (ApiException e) {
+                if (e.rollsBack()) {
+                    // nothing was issued: let the client retry with the same token once the dependency is back
+                    unmarkSpent(presented);
+                }
+                throw e;
+            }
+            if (!result.succeeded()) {
+                if (REFRESH_REUSE.contains(result.errorDescription())) {
+                    // used at Keycloak's own token endpoint before: the same theft, seen by Keycloak
+                    endStolenSession(presented);
+                }
                 throw ApiException.invalidGrant();
             }
             return json(Response.Status.OK, tokenResponse(result.tokens(), userOf(result.tokens())));
@@ -327,6 +346,13 @@ public class AuthResource {
 
     // --- helpers ---------------------------------------------------------------------------------
 
+    private ApiRateLimiter limits() {
+        if (limits == null) {
+            limits = new ApiRateLimiter(session, config.rateLimits());
+        }
+        return limits;
+    }
+
     private JsonRequest readBody(InputStream body, boolean optional) {
         return JsonRequest.read(session.getContext().getRequestHeaders(), body, config.maxBodyBytes(), optional);
     }
@@ -366,13 +392,32 @@ public class AuthResource {
     }
 
     /** Records the refresh token as spent; false if it already was (a replay), whatever Keycloak's reuse counter says. */
-    private boolean markUsed(RefreshToken token) {
+    private boolean markSpent(RefreshToken token) {
         if (token.getId() == null) {
             return true;
         }
+        return session.singleUseObjects().putIfAbsent(spentKey(token), spentLifespan(token));
+    }
+
+    private void unmarkSpent(RefreshToken token) {
+        if (token.getId() != null) {
+            try {
+                session.singleUseObjects().remove(spentKey(token));
+            } catch (RuntimeException e) {
+                // the store itself is down: the mark expires with the token; the client logs in again
+                LOG.debugf("Could not unmark refresh token: %s", e.getClass().getSimpleName());
+            }
+        }
+    }
+
+    private static String spentKey(RefreshToken token) {
+        return USED_REFRESH_TOKEN_KEY + token.getId();
+    }
+
+    private long spentLifespan(RefreshToken token) {
         long lifespan = token.getExp() == null ? realm.getOfflineSessionIdleTimeout()
-                : Math.max(token.getExp() - Time.currentTime(), 0) + 1;
-        return session.singleUseObjects().putIfAbsent(USED_REFRESH_TOKEN_KEY + token.getId(), Math.max(lifespan, 1));
+                : token.getExp() - Time.currentTime() + 1;
+        return Math.max(lifespan, 1);
     }
 
     private void endStolenSession(RefreshToken token) {
@@ -492,6 +537,9 @@ public class AuthResource {
         try {
             response = endpoint.get();
         } catch (ApiException e) {
+            if (e.rollsBack()) {
+                session.getTransactionManager().setRollbackOnly();
+            }
             response = error(e);
         } catch (ModelDuplicateException e) {
             session.getTransactionManager().setRollbackOnly();
