@@ -200,6 +200,11 @@ public final class KeycloakStack implements AutoCloseable {
     }
 
     /** The in-process SMTP server that catches Keycloak's mail; null when an external SMTP server is used. */
+    /** The embedded PostgreSQL, or null when the database is external. */
+    public PostgresService postgres() {
+        return postgres;
+    }
+
     /** The embedded Redis, or null when Redis is external or off. */
     public RedisService redis() {
         return redis;

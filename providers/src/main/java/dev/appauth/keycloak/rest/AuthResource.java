@@ -550,7 +550,7 @@ public class AuthResource {
                 LOG.warnf("A dependency is unavailable: %s", e.getClass().getName());
                 response = error(ApiException.unavailable());
             } else {
-                LOG.errorf("Unexpected error in %s: %s", session.getContext().getUri().getPath(), e.getClass().getName());
+                LOG.errorf("Unexpected error in %s: %s", session.getContext().getUri().getPath(), describe(e));
                 LOG.debug("Unexpected error", e);
                 response = error(new ApiException(Response.Status.INTERNAL_SERVER_ERROR, "server_error",
                         "The server could not complete the request"));
@@ -572,10 +572,34 @@ public class AuthResource {
         return response;
     }
 
+    /**
+     * SQL states that mean "the database is not there right now", not "this request is wrong":
+     * connection exceptions (08), insufficient resources (53), operator intervention such as a
+     * shutdown or restart (57P), and driver errors without a state (pool acquisition timeouts).
+     */
+    private static boolean isUnavailableState(String state) {
+        return state == null || state.startsWith("08") || state.startsWith("53") || state.startsWith("57P");
+    }
+
+    /** Exception classes and SQL states of a cause chain: enough to diagnose, without messages that may carry data. */
+    static String describe(Throwable e) {
+        StringBuilder chain = new StringBuilder();
+        for (Throwable t = e; t != null && chain.length() < 1000; t = t.getCause() == t ? null : t.getCause()) {
+            if (chain.length() > 0) {
+                chain.append(" <- ");
+            }
+            chain.append(t.getClass().getName());
+            if (t instanceof SQLException sql && sql.getSQLState() != null) {
+                chain.append(" [SQLState ").append(sql.getSQLState()).append(']');
+            }
+        }
+        return chain.toString();
+    }
+
     /** Database or token store down: the caller may retry later, nothing was recorded. */
     static boolean isUnavailable(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof SQLException sql && (sql.getSQLState() == null || sql.getSQLState().startsWith("08"))) {
+            if (t instanceof SQLException sql && isUnavailableState(sql.getSQLState())) {
                 return true;
             }
             String name = t.getClass().getSimpleName();
