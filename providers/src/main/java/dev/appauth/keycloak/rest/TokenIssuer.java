@@ -87,6 +87,10 @@ final class TokenIssuer {
         session.setAttribute(OAuth2Constants.CLIENT_ID, clientId);
         try {
             AuthorizeClientUtil.ClientAuthResult result = AuthorizeClientUtil.authorizeClient(session, event, null);
+            if (!clientId.equals(result.getClient().getClientId())) {
+                // HTTP Basic named another client than the body (or the default): never mix the two
+                throw clientAuthenticationFailed();
+            }
             session.getContext().setClient(result.getClient());
             cors.checkAllowedOrigins(session, result.getClient());
             return new AuthenticatedClient(result.getClient(), result.getClientAuthAttributes());
@@ -94,9 +98,13 @@ final class TokenIssuer {
             throw new ApiException(Response.Status.FORBIDDEN, "invalid_origin", "Origin not allowed for this client");
         } catch (WebApplicationException e) {
             throwIfUnavailable(e);
-            throw new ApiException(Response.Status.UNAUTHORIZED, "invalid_client", "Client authentication failed")
-                    .withHeader("WWW-Authenticate", "Basic realm=\"" + realm.getName() + "\"");
+            throw clientAuthenticationFailed();
         }
+    }
+
+    private ApiException clientAuthenticationFailed() {
+        return new ApiException(Response.Status.UNAUTHORIZED, "invalid_client", "Client authentication failed")
+                .withHeader("WWW-Authenticate", "Basic realm=\"" + realm.getName() + "\"");
     }
 
     GrantResult passwordGrant(AuthenticatedClient client, String username, String password, EventBuilder event) {
