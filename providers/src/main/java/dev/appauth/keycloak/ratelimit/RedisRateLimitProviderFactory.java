@@ -95,9 +95,7 @@ public class RedisRateLimitProviderFactory implements RateLimitProviderFactory, 
         info.put("keyPrefix", config.keyPrefix());
         info.put("failOpen", Boolean.toString(failOpen));
         if (provider != null) {
-            info.put("available", Boolean.toString(!availability.isDown()));
-            info.put("failedOperations", Long.toString(availability.failures()));
-            info.put("outages", Long.toString(availability.outages()));
+            availability.addOperationalInfo(info);
             info.put("allowedWhileDown", Long.toString(provider.failOpenAllowed()));
         } else {
             info.put("connected", "false");

@@ -77,6 +77,13 @@ public final class RedisAvailability {
         return result;
     }
 
+    /** Adds this connection's state to a factory's operational info (shown in the admin console's server info). */
+    public void addOperationalInfo(java.util.Map<String, String> info) {
+        info.put("available", Boolean.toString(!isDown()));
+        info.put("failedOperations", Long.toString(failures()));
+        info.put("outages", Long.toString(outages()));
+    }
+
     public boolean isDown() {
         return down.get();
     }

@@ -121,9 +121,7 @@ public class RedisSingleUseObjectProviderFactory
         info.put("keyPrefix", config.keyPrefix());
         info.put("persistRevokedTokens", Boolean.toString(persistRevokedTokens));
         if (availability != null) {
-            info.put("available", Boolean.toString(!availability.isDown()));
-            info.put("failedOperations", Long.toString(availability.failures()));
-            info.put("outages", Long.toString(availability.outages()));
+            availability.addOperationalInfo(info);
         } else {
             info.put("connected", "false");
         }
