@@ -1,5 +1,7 @@
 package dev.appauth.keycloak.rest;
 
+import java.time.Duration;
+
 import org.keycloak.Config;
 
 /**
@@ -8,11 +10,20 @@ import org.keycloak.Config;
  *
  * @param defaultClientId client whose tokens the API issues when a request names none
  * @param maxBodyBytes    largest accepted request body
+ * @param resendCooldown  least time between two verification mails that resend-verification sends to one address
  */
-record AuthApiConfig(String defaultClientId, int maxBodyBytes) {
+record AuthApiConfig(String defaultClientId, int maxBodyBytes, Duration resendCooldown) {
 
     static final String DEFAULT_CLIENT_ID = "auth-api";
     static final int DEFAULT_MAX_BODY_BYTES = 16 * 1024;
+    static final String RESEND_COOLDOWN_SECONDS = "resend-cooldown-seconds";
+    static final int DEFAULT_RESEND_COOLDOWN_SECONDS = 60;
+
+    AuthApiConfig {
+        if (resendCooldown.isNegative() || resendCooldown.isZero()) {
+            throw new IllegalArgumentException("Option '" + RESEND_COOLDOWN_SECONDS + "' must be at least 1");
+        }
+    }
 
     /** Client attribute an admin sets to "true" to let a first-party app name its client with client_id. */
     static final String ALLOWED_CLIENT_ATTRIBUTE = "auth-api.allowed";
@@ -20,6 +31,7 @@ record AuthApiConfig(String defaultClientId, int maxBodyBytes) {
     static AuthApiConfig from(Config.Scope scope) {
         return new AuthApiConfig(
                 scope.get("default-client-id", DEFAULT_CLIENT_ID),
-                scope.getInt("max-body-bytes", DEFAULT_MAX_BODY_BYTES));
+                scope.getInt("max-body-bytes", DEFAULT_MAX_BODY_BYTES),
+                Duration.ofSeconds(scope.getInt(RESEND_COOLDOWN_SECONDS, DEFAULT_RESEND_COOLDOWN_SECONDS)));
     }
 }
