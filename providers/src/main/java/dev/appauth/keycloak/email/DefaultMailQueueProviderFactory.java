@@ -76,6 +76,10 @@ public class DefaultMailQueueProviderFactory implements MailQueueProviderFactory
                 .property().name(MailQueueConfig.QUEUE_CAPACITY).type(ProviderConfigProperty.INTEGER_TYPE)
                 .helpText("Mails that may wait for a worker; when full, new mails are dropped, logged and counted.")
                 .defaultValue(MailQueueConfig.DEFAULT_QUEUE_CAPACITY).add()
+                .property().name(MailQueueConfig.DISPATCH_DELAY_MILLIS).type(ProviderConfigProperty.INTEGER_TYPE)
+                .helpText("Milliseconds a mail waits after its request before a worker starts on it, so that mail work never"
+                        + " competes with the response that caused it (response times then do not reveal whether a mail was sent).")
+                .defaultValue(MailQueueConfig.DEFAULT_DISPATCH_DELAY_MILLIS).add()
                 .build();
     }
 

@@ -47,8 +47,12 @@ final class MailWorkers implements AutoCloseable {
     }
 
     void submit(String kind, String realmId, MailTask task) {
+        long notBefore = System.nanoTime() + config.dispatchDelay().toNanos();
         try {
-            executor.execute(() -> run(kind, realmId, task));
+            executor.execute(() -> {
+                awaitDispatchTime(notBefore);
+                run(kind, realmId, task);
+            });
         } catch (RejectedExecutionException e) {
             rejected.increment();
             long now = System.nanoTime() / 1_000_000;
@@ -57,6 +61,18 @@ final class MailWorkers implements AutoCloseable {
                 LOG.warnf("Mail queue full (%d waiting) or stopped: a %s mail was dropped (%d dropped so far). Check the"
                         + " realm's SMTP server, or raise --spi-app-auth-mail--default--threads/queue-capacity",
                         executor.getQueue().size(), kind, rejected.sum());
+            }
+        }
+    }
+
+    /** Only a mail younger than the dispatch delay waits; a backlog is worked off without pause. */
+    private static void awaitDispatchTime(long notBefore) {
+        long wait = notBefore - System.nanoTime();
+        if (wait > 0) {
+            try {
+                TimeUnit.NANOSECONDS.sleep(wait);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             }
         }
     }
@@ -91,6 +107,7 @@ final class MailWorkers implements AutoCloseable {
         Map<String, String> info = new LinkedHashMap<>();
         info.put("threads", Integer.toString(config.threads()));
         info.put("queueCapacity", Integer.toString(config.queueCapacity()));
+        info.put("dispatchDelayMillis", Long.toString(config.dispatchDelay().toMillis()));
         info.put("waiting", Integer.toString(executor.getQueue().size()));
         info.put("sending", Integer.toString(executor.getActiveCount()));
         info.put("sent", Long.toString(sent.sum()));

@@ -19,7 +19,7 @@ import org.keycloak.models.RealmModel;
 class DefaultMailQueueProviderTest {
 
     private final List<String> ran = new CopyOnWriteArrayList<>();
-    private final MailWorkers workers = new MailWorkers(new MailQueueConfig(1, 10), (realmId, task) -> {
+    private final MailWorkers workers = new MailWorkers(new MailQueueConfig(1, 10, java.time.Duration.ofMillis(50)), (realmId, task) -> {
         ran.add(realmId);
         return true;
     }, getClass().getClassLoader());

@@ -14,7 +14,7 @@ class MailWorkersTest {
     @Test
     void outcomesAreCounted() throws Exception {
         MailWorkers.TaskRunner runner = (realmId, task) -> task.send(null, null);
-        try (MailWorkers workers = new MailWorkers(new MailQueueConfig(2, 10), runner, getClass().getClassLoader())) {
+        try (MailWorkers workers = new MailWorkers(new MailQueueConfig(2, 10, Duration.ZERO), runner, getClass().getClassLoader())) {
             workers.submit("test", "realm", (s, r) -> true);
             workers.submit("test", "realm", (s, r) -> false);
             workers.submit("test", "realm", (s, r) -> {
@@ -31,7 +31,7 @@ class MailWorkersTest {
     void aFullQueueDropsAndCountsInsteadOfBlockingTheCaller() throws Exception {
         CountDownLatch release = new CountDownLatch(1);
         MailWorkers.TaskRunner runner = (realmId, task) -> task.send(null, null);
-        try (MailWorkers workers = new MailWorkers(new MailQueueConfig(1, 1), runner, getClass().getClassLoader())) {
+        try (MailWorkers workers = new MailWorkers(new MailQueueConfig(1, 1, Duration.ZERO), runner, getClass().getClassLoader())) {
             MailTask stuck = (s, r) -> {
                 try {
                     release.await(10, TimeUnit.SECONDS);
@@ -53,6 +53,22 @@ class MailWorkersTest {
     }
 
     @Test
+    void aMailStartsOnlyAfterTheDispatchDelay() throws Exception {
+        MailWorkers.TaskRunner runner = (realmId, task) -> task.send(null, null);
+        try (MailWorkers workers = new MailWorkers(new MailQueueConfig(1, 10, Duration.ofMillis(300)), runner, getClass().getClassLoader())) {
+            long submitted = System.nanoTime();
+            long[] started = new long[1];
+            workers.submit("test", "realm", (s, r) -> {
+                started[0] = System.nanoTime();
+                return true;
+            });
+            awaitInfo(workers, "sent", "1");
+            assertThat(Duration.ofNanos(started[0] - submitted)).isGreaterThanOrEqualTo(Duration.ofMillis(290));
+            assertThat(workers.info()).containsEntry("dispatchDelayMillis", "300");
+        }
+    }
+
+    @Test
     void failureLogsNameTheExceptionTypesOnlyNotTheirMessages() {
         String causes = MailWorkers.causes(new RuntimeException("x", new EmailException("to someone@example.com",
                 new java.net.ConnectException("Connection refused"))));
@@ -62,8 +78,8 @@ class MailWorkersTest {
 
     @Test
     void invalidConfigurationIsRefused() {
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new MailQueueConfig(0, 1)).isInstanceOf(IllegalArgumentException.class);
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new MailQueueConfig(1, 0)).isInstanceOf(IllegalArgumentException.class);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new MailQueueConfig(0, 1, Duration.ZERO)).isInstanceOf(IllegalArgumentException.class);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new MailQueueConfig(1, 0, Duration.ZERO)).isInstanceOf(IllegalArgumentException.class);
     }
 
     private static void awaitInfo(MailWorkers workers, String key, String value) throws InterruptedException {
