@@ -112,8 +112,12 @@ public final class AuthApi {
 
     /** Any admin REST call, {@code path} relative to {base}/admin/. */
     public static Http.Reply adminCall(String method, String path, Object body) {
-        HttpRequest.Builder b = Http.request(stack().baseUrl() + "/admin/" + path)
-                .header("Authorization", Http.bearer(adminToken()));
+        return withBearer(method, stack().baseUrl() + "/admin/" + path, adminToken(), body);
+    }
+
+    /** A call with a Bearer token and, unless null, a JSON body. */
+    private static Http.Reply withBearer(String method, String url, String accessToken, Object body) {
+        HttpRequest.Builder b = Http.request(url).header("Authorization", Http.bearer(accessToken));
         if (body == null) {
             b.method(method, HttpRequest.BodyPublishers.noBody());
         } else {
@@ -196,14 +200,8 @@ public final class AuthApi {
         return post(path, body, "Authorization", Http.bearer(accessToken));
     }
 
+    /** Any method on an /auth endpoint, with a Bearer token and, unless null, a JSON body. */
     public static Http.Reply send(String method, String path, String accessToken, Object body) {
-        HttpRequest.Builder b = Http.request(url(path)).header("Authorization", Http.bearer(accessToken));
-        if (body == null) {
-            b.method(method, HttpRequest.BodyPublishers.noBody());
-        } else {
-            b.header("Content-Type", "application/json")
-                    .method(method, HttpRequest.BodyPublishers.ofString(Http.write(body), StandardCharsets.UTF_8));
-        }
-        return Http.send(b.build());
+        return withBearer(method, url(path), accessToken, body);
     }
 }

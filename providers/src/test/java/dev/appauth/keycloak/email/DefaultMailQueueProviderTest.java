@@ -8,11 +8,11 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
+import dev.appauth.keycloak.store.KeycloakStandIns;
 import org.junit.jupiter.api.Test;
 import org.keycloak.models.KeycloakContext;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.KeycloakTransaction;
-import org.keycloak.models.KeycloakTransactionManager;
 import org.keycloak.models.RealmModel;
 
 /** Mails of a request leave only when its transaction commits. */
@@ -70,20 +70,6 @@ class DefaultMailQueueProviderTest {
                     }
                     throw new UnsupportedOperationException(method.getName());
                 });
-        KeycloakTransactionManager manager = (KeycloakTransactionManager) Proxy.newProxyInstance(
-                KeycloakTransactionManager.class.getClassLoader(), new Class<?>[] { KeycloakTransactionManager.class },
-                (proxy, method, args) -> {
-                    if (method.getName().equals("enlistAfterCompletion")) {
-                        enlisted.add((KeycloakTransaction) args[0]);
-                        return null;
-                    }
-                    throw new UnsupportedOperationException(method.getName());
-                });
-        return (KeycloakSession) Proxy.newProxyInstance(KeycloakSession.class.getClassLoader(), new Class<?>[] { KeycloakSession.class },
-                (proxy, method, args) -> switch (method.getName()) {
-                    case "getContext" -> context;
-                    case "getTransactionManager" -> manager;
-                    default -> throw new UnsupportedOperationException(method.getName());
-                });
+        return KeycloakStandIns.session(enlisted, context);
     }
 }
