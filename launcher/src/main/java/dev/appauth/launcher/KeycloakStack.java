@@ -38,6 +38,7 @@ public final class KeycloakStack implements AutoCloseable {
     private Thread shutdownHook;
     private PostgresService postgres;
     private MailCatcher mail;
+    private RedisService redis;
     private KeycloakProcess keycloak;
     private Database database;
     private String smtpHost;
@@ -88,6 +89,10 @@ public final class KeycloakStack implements AutoCloseable {
         } else {
             smtpHost = config.smtpHost();
             smtpPort = config.smtpPort();
+        }
+
+        if (config.redisMode() == StackConfig.RedisMode.EMBEDDED) {
+            redis = start(new RedisService(config.redisPort(), config.redisKeyPrefix()));
         }
 
         httpPort = Ports.resolve(config.httpPort());
@@ -142,6 +147,9 @@ public final class KeycloakStack implements AutoCloseable {
         for (StackService s : started) {
             args.addAll(s.keycloakArgs());
         }
+        if (config.redisMode() == StackConfig.RedisMode.EXTERNAL) {
+            args.addAll(RedisService.keycloakOptions(config.redisKeyPrefix()));
+        }
         args.addAll(config.extraKeycloakArgs());
         return args;
     }
@@ -160,6 +168,9 @@ public final class KeycloakStack implements AutoCloseable {
         env.put("APP_AUTH_SMTP_FROM", config.smtpFrom());
         for (StackService s : started) {
             env.putAll(s.keycloakEnv());
+        }
+        if (config.redisMode() == StackConfig.RedisMode.EXTERNAL) {
+            env.putAll(RedisService.keycloakEnv(config.externalRedisUrl()));
         }
         env.putAll(config.extraKeycloakEnv());
         return env;
@@ -189,6 +200,16 @@ public final class KeycloakStack implements AutoCloseable {
     }
 
     /** The in-process SMTP server that catches Keycloak's mail; null when an external SMTP server is used. */
+    /** The embedded PostgreSQL, or null when the database is external. */
+    public PostgresService postgres() {
+        return postgres;
+    }
+
+    /** The embedded Redis, or null when Redis is external or off. */
+    public RedisService redis() {
+        return redis;
+    }
+
     public GreenMail greenMail() {
         return mail != null ? mail.greenMail() : null;
     }

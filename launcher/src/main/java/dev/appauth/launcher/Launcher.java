@@ -117,6 +117,10 @@ public final class Launcher {
         if (o.smtpHost != null) {
             config.externalSmtp(o.smtpHost, o.smtpPort);
         }
+        config.redis(o.redis).redisPort(o.redisPort).redisKeyPrefix(o.redisKeyPrefix);
+        if (o.redis && o.redisUrl != null) {
+            config.externalRedis(o.redisUrl);
+        }
 
         KeycloakStack stack = KeycloakStack.start(config.build());
         // the stack's own hook stops it too; this one waits for that and says so (JUL is reset at exit, System.err is not)
@@ -157,6 +161,11 @@ public final class Launcher {
         }
         out.printf("   Database      : %s%s%n", stack.jdbcUrl(),
                 stack.postgresDataDir() != null ? "  (embedded, data in " + stack.postgresDataDir() + ")" : "");
+        switch (stack.config().redisMode()) {
+            case EMBEDDED -> out.printf("   Redis         : %s  (embedded, key prefix %s)%n", stack.redis().url(), stack.config().redisKeyPrefix());
+            case EXTERNAL -> out.printf("   Redis         : external, key prefix %s%n", stack.config().redisKeyPrefix());
+            case OFF -> out.println("   Redis         : off (Keycloak's own single-use store, in-memory rate limits)");
+        }
         out.printf("   Health        : %s/health/ready%n", stack.managementUrl());
         out.println(line);
         out.flush();
@@ -238,6 +247,10 @@ public final class Launcher {
         int mailPort = 3025;
         int mailHttpPort = 8025;
         Path realmFile = Path.of("realm-config/app-realm.json");
+        int redisPort = 6380;
+        String redisUrl;
+        String redisKeyPrefix = "app-auth:";
+        boolean redis = true;
         String adminUser = "admin";
         String adminPassword;
         Path keycloakHome;
@@ -262,6 +275,10 @@ public final class Launcher {
                 new Spec("--smtp-from", "ADDRESS", null, "sender address (default " + StackConfig.DEFAULT_SMTP_FROM + ")"),
                 new Spec("--mail-port", "N", null, "SMTP port of the mail catcher (default 3025)"),
                 new Spec("--mail-http-port", "N", null, "HTTP port of the mail catcher's web view and JSON API (default 8025)"),
+                new Spec("--redis-port", "N", null, "port of the embedded Redis (default 6380)"),
+                new Spec("--redis-url", "URL", "APP_AUTH_REDIS_URL", "use an existing Redis (redis:// or rediss://) instead of the embedded one"),
+                new Spec("--redis-key-prefix", "PREFIX", null, "prefix of every key in Redis (default app-auth:)"),
+                new Spec("--no-redis", null, null, "no Redis: Keycloak's own single-use store, in-memory rate limits (single node only)"),
                 new Spec("--realm-file", "FILE", null, "realm to import if it does not exist yet (default realm-config/app-realm.json)"),
                 new Spec("--admin-user", "NAME", "KC_BOOTSTRAP_ADMIN_USERNAME", "bootstrap admin of the master realm (default admin)"),
                 new Spec("--admin-password", "PASSWORD", "KC_BOOTSTRAP_ADMIN_PASSWORD",
@@ -302,6 +319,9 @@ public final class Launcher {
                 }
             }
             values.forEach((name, value) -> o.set(name, value));
+            if (!o.redis && o.redisUrl != null) {
+                throw new IllegalArgumentException("--no-redis and --redis-url exclude each other");
+            }
             if (o.dbUrl != null && o.dbUser == null) {
                 throw new IllegalArgumentException("--db-url needs --db-user (or KC_DB_USERNAME)");
             }
@@ -324,6 +344,10 @@ public final class Launcher {
                 case "--smtp-from" -> smtpFrom = v;
                 case "--mail-port" -> mailPort = port(name, v);
                 case "--mail-http-port" -> mailHttpPort = port(name, v);
+                case "--redis-port" -> redisPort = port(name, v);
+                case "--redis-url" -> redisUrl = v;
+                case "--redis-key-prefix" -> redisKeyPrefix = v;
+                case "--no-redis" -> redis = false;
                 case "--realm-file" -> realmFile = Path.of(v);
                 case "--admin-user" -> adminUser = v;
                 case "--admin-password" -> adminPassword = v;

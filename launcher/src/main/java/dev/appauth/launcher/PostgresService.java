@@ -12,6 +12,8 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Comparator;
 
 /**
@@ -19,7 +21,7 @@ import java.util.Comparator;
  * With a persistent data directory the cluster is reused: zonky runs initdb only when the
  * directory has no postgresql.conf and {@code cleanDataDirectory} is false.
  */
-final class PostgresService implements StackService {
+public final class PostgresService implements StackService {
 
     static final String DATABASE = "keycloak";
     /** initdb -A trust: any password is accepted, and the server listens on localhost only. */
@@ -32,6 +34,8 @@ final class PostgresService implements StackService {
     private final boolean temporary;
     private final int requestedPort;
     private final Path logFile;
+    private int port;
+    private Path binDir;
     private EmbeddedPostgres postgres;
     private Database database;
 
@@ -49,7 +53,7 @@ final class PostgresService implements StackService {
 
     @Override
     public void start() throws IOException, SQLException {
-        int port = Ports.resolve(requestedPort);
+        port = Ports.resolve(requestedPort);
         if (requestedPort != 0) {
             Ports.requireFree(port, "embedded PostgreSQL");
         }
@@ -94,6 +98,46 @@ final class PostgresService implements StackService {
 
     Database database() {
         return database;
+    }
+
+    /**
+     * Stops the server the way a database outage looks to Keycloak (connections refused), keeping the
+     * data, so that {@link #resumeAfterOutage()} brings the same database back (tests).
+     */
+    public synchronized void simulateOutage() throws IOException, InterruptedException {
+        pgCtl("stop", "-m", "fast", "-w");
+    }
+
+    public synchronized void resumeAfterOutage() throws IOException, InterruptedException {
+        pgCtl("start", "-w", "-o", "-p " + port + " -c listen_addresses=localhost");
+    }
+
+    private void pgCtl(String... args) throws IOException, InterruptedException {
+        // zonky unpacked its binaries somewhere under java.io.tmpdir; the running postmaster tells where
+        Path postgresBinary = ProcessHandle.allProcesses()
+                .filter(p -> p.info().commandLine().map(c -> c.contains(dataDir.toString())).orElse(false))
+                .map(p -> p.info().command().orElse(null))
+                .filter(c -> c != null && c.endsWith("/postgres"))
+                .map(Path::of)
+                .findFirst()
+                .orElse(binDir);
+        if (postgresBinary == null) {
+            throw new IOException("PostgreSQL is not running; cannot find pg_ctl");
+        }
+        binDir = postgresBinary.getFileName().toString().equals("postgres") ? postgresBinary.getParent() : postgresBinary;
+        List<String> command = new ArrayList<>();
+        if ("root".equals(System.getProperty("user.name"))) {
+            // Postgres refuses to run as root; zonky runs it in a user namespace, and so must we
+            command.addAll(List.of("unshare", "-U"));
+        }
+        command.addAll(List.of(binDir.resolve("pg_ctl").toString(), "-D", dataDir.toString()));
+        command.addAll(List.of(args));
+        Process process = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(logFile != null ? ProcessBuilder.Redirect.appendTo(logFile.toFile()) : ProcessBuilder.Redirect.DISCARD)
+                .start();
+        if (process.waitFor() != 0) {
+            throw new IOException("pg_ctl " + args[0] + " failed with exit code " + process.exitValue());
+        }
     }
 
     Path dataDir() {

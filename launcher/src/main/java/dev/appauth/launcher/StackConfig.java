@@ -44,6 +44,20 @@ public final class StackConfig {
     private final Map<String, String> extraKeycloakEnv;
     private final Duration readyTimeout;
     private final boolean shutdownHook;
+    private final RedisMode redisMode;
+    private final int redisPort;
+    private final String externalRedisUrl;
+    private final String redisKeyPrefix;
+
+    /** Where Keycloak's single-use objects, revocations and rate-limit counters live. */
+    public enum RedisMode {
+        /** an embedded redis-server started with the stack (default) */
+        EMBEDDED,
+        /** an existing Redis at {@link #externalRedisUrl()} */
+        EXTERNAL,
+        /** Keycloak's own Infinispan store and the in-memory rate limiter */
+        OFF
+    }
 
     private StackConfig(Builder b) {
         keycloakHome = Objects.requireNonNull(b.keycloakHome, "keycloakHome").toAbsolutePath().normalize();
@@ -71,6 +85,10 @@ public final class StackConfig {
         extraKeycloakEnv = Map.copyOf(b.extraKeycloakEnv);
         readyTimeout = Objects.requireNonNull(b.readyTimeout, "readyTimeout");
         shutdownHook = b.shutdownHook;
+        redisMode = b.externalRedisUrl != null ? RedisMode.EXTERNAL : b.redis ? RedisMode.EMBEDDED : RedisMode.OFF;
+        redisPort = b.redisPort;
+        externalRedisUrl = b.externalRedisUrl;
+        redisKeyPrefix = Objects.requireNonNull(b.redisKeyPrefix, "redisKeyPrefix");
         if (externalJdbcUrl != null && externalDbUsername == null) {
             throw new IllegalArgumentException("an external database needs a username too");
         }
@@ -119,6 +137,12 @@ public final class StackConfig {
     /** Whether the stack closes itself when the JVM exits (Ctrl-C, end of a test run). */
     public boolean shutdownHook() { return shutdownHook; }
 
+    public RedisMode redisMode() { return redisMode; }
+    public int redisPort() { return redisPort; }
+    public String externalRedisUrl() { return externalRedisUrl; }
+    /** Prefix of every key the providers write, so that several deployments can share one Redis. */
+    public String redisKeyPrefix() { return redisKeyPrefix; }
+
     public boolean embeddedPostgres() { return externalJdbcUrl == null; }
     public boolean mailCatcher() { return smtpHost == null; }
 
@@ -148,6 +172,10 @@ public final class StackConfig {
         private final Map<String, String> extraKeycloakEnv = new LinkedHashMap<>();
         private Duration readyTimeout = DEFAULT_READY_TIMEOUT;
         private boolean shutdownHook = true;
+        private boolean redis = true;
+        private int redisPort;
+        private String externalRedisUrl;
+        private String redisKeyPrefix = "app-auth:";
 
         private Builder() {
         }
@@ -187,6 +215,11 @@ public final class StackConfig {
         public Builder extraKeycloakEnv(String name, String value) { extraKeycloakEnv.put(name, value); return this; }
         public Builder readyTimeout(Duration v) { readyTimeout = v; return this; }
         public Builder shutdownHook(boolean v) { shutdownHook = v; return this; }
+        /** false: no Redis at all (Keycloak's Infinispan store, in-memory rate limits). */
+        public Builder redis(boolean v) { redis = v; return this; }
+        public Builder redisPort(int v) { redisPort = checkPort(v); return this; }
+        public Builder externalRedis(String url) { externalRedisUrl = url; return this; }
+        public Builder redisKeyPrefix(String v) { redisKeyPrefix = v; return this; }
 
         public StackConfig build() {
             return new StackConfig(this);

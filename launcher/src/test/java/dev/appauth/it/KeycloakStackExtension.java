@@ -7,6 +7,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.UUID;
 
 /**
@@ -63,6 +64,13 @@ public final class KeycloakStackExtension implements BeforeAllCallback {
                 .postgresLogFile(buildDir.resolve("postgres-it.log"))
                 // a developer's KC_* variables must not change what the tests run against
                 .inheritKeycloakEnv(false)
+                // the suite runs everything from 127.0.0.1: lift the per-IP and per-account limits of the
+                // app realm; RateLimitIT sets low ones on a realm of its own
+                .extraKeycloakArgs(List.of(
+                        "--spi-realm-restapi-extension--auth--rate-limits=*.ip=100000/1m,*.account=100000/1m",
+                        // lets tests act as different client IPs through X-Forwarded-For from loopback only
+                        "--proxy-headers=xforwarded",
+                        "--proxy-trusted-addresses=127.0.0.1,::1"))
                 .build();
     }
 

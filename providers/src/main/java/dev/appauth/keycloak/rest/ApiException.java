@@ -17,6 +17,7 @@ public class ApiException extends RuntimeException {
     private final String error;
     private final Map<String, List<String>> fieldErrors;
     private final Map<String, String> headers = new LinkedHashMap<>();
+    private boolean rollback;
 
     public ApiException(Response.Status status, String error, String description) {
         this(status, error, description, Map.of());
@@ -53,7 +54,18 @@ public class ApiException extends RuntimeException {
     public static ApiException unavailable() {
         return new ApiException(Response.Status.SERVICE_UNAVAILABLE, "temporarily_unavailable",
                 "The service is temporarily unavailable, try again later")
-                .withHeader("Retry-After", "5");
+                .withHeader("Retry-After", "5")
+                .rollingBack();
+    }
+
+    /** Whatever the request changed so far must not be committed (e.g. a token was issued but could not be recorded). */
+    public ApiException rollingBack() {
+        rollback = true;
+        return this;
+    }
+
+    public boolean rollsBack() {
+        return rollback;
     }
 
     public ApiException withHeader(String name, String value) {

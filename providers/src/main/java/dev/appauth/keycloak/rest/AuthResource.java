@@ -105,6 +105,7 @@ public class AuthResource {
     private final RealmModel realm;
     private final AuthApiConfig config;
     private final Cors cors;
+    private ApiRateLimiter limits;
 
     public AuthResource(KeycloakSession session, AuthApiConfig config) {
         this.session = session;
@@ -118,6 +119,7 @@ public class AuthResource {
     @Path("register")
     public Response register(InputStream body) {
         return handle(() -> {
+            limits().checkIp("register");
             JsonRequest request = readBody(body, false);
             String email = request.string("email", true, MAX_EMAIL);
             String password = request.secret("password", true, MAX_PASSWORD);
@@ -127,6 +129,7 @@ public class AuthResource {
             String picture = request.string("profile_image_url", false, MAX_URL);
             String clientId = request.string("client_id", false, MAX_NAME);
             request.requireValid();
+            limits().checkAccount("register", email);
 
             EventBuilder event = newEvent(EventType.REGISTER)
                     .detail(Details.USERNAME, username == null ? email : username)
@@ -169,9 +172,9 @@ public class AuthResource {
             user.setEnabled(true);
             ApiException weak = NewPasswords.check(session, user, password, "password");
             if (weak != null) {
-                session.getTransactionManager().setRollbackOnly();
                 event.error(Errors.PASSWORD_REJECTED);
-                throw weak;
+                // the user created above must not survive a refused password
+                throw weak.rollingBack();
             }
             user.credentialManager().updateCredential(UserCredentialModel.password(password, false));
             event.user(user);
@@ -192,6 +195,7 @@ public class AuthResource {
     @Path("login")
     public Response login(InputStream body) {
         return handle(() -> {
+            limits().checkIp("login");
             JsonRequest request = readBody(body, false);
             String email = request.string("email", false, MAX_EMAIL);
             String username = request.string("username", false, MAX_NAME);
@@ -205,6 +209,7 @@ public class AuthResource {
                 throw ApiException.invalidRequest("email or username is required", Map.of("email", List.of("must not be empty")));
             }
             String login = email != null ? email : username;
+            limits().checkAccount("login", login);
 
             EventBuilder event = newEvent(EventType.LOGIN);
             TokenIssuer issuer = new TokenIssuer(session, config, cors);
@@ -236,12 +241,14 @@ public class AuthResource {
     @Path("refresh")
     public Response refresh(InputStream body) {
         return handle(() -> {
+            limits().checkIp("refresh");
             JsonRequest request = readBody(body, false);
             String refreshToken = request.string("refresh_token", true, MAX_TOKEN);
             String clientId = request.string("client_id", false, MAX_NAME);
             request.requireValid();
 
-            RefreshToken presented = decode(refreshToken, RefreshToken.class);
+            // signature checked here, so that only genuine tokens are recorded as spent or end sessions
+            RefreshToken presented = session.tokens().decode(refreshToken, RefreshToken.class);
             if (presented == null || presented.getIssuedFor() == null
                     || (clientId != null && !clientId.equals(presented.getIssuedFor()))) {
                 throw ApiException.invalidGrant();
@@ -255,17 +262,28 @@ public class AuthResource {
                 throw "invalid_client".equals(e.getError()) && e.getStatus() == Response.Status.BAD_REQUEST
                         ? ApiException.invalidGrant() : e;
             }
-            TokenIssuer.GrantResult result = issuer.refreshGrant(client, refreshToken, event);
-            if (!result.succeeded()) {
-                if (REFRESH_REUSE.contains(result.errorDescription())) {
-                    // Keycloak verified the token before it found the reuse: the token is genuine, its family is stolen
-                    endStolenSession(presented);
-                }
+            // Spent before Keycloak sees it: atomic in the single-use store, so of two racing requests
+            // exactly one proceeds, and an outage stops the request before Keycloak changes the session.
+            if (!markSpent(presented)) {
+                // the token came back: whoever holds the family now is not to be trusted
+                endStolenSession(presented);
                 throw ApiException.invalidGrant();
             }
-            if (!markUsed(presented)) {
-                // another request already spent this token: whoever holds the family now is not to be trusted
-                endStolenSession(presented);
+            TokenIssuer.GrantResult result;
+            try {
+                result = issuer.refreshGrant(client, refreshToken, event);
+            } catch (ApiException e) {
+                if (e.rollsBack()) {
+                    // nothing was issued: let the client retry with the same token once the dependency is back
+                    unmarkSpent(presented);
+                }
+                throw e;
+            }
+            if (!result.succeeded()) {
+                if (REFRESH_REUSE.contains(result.errorDescription())) {
+                    // used at Keycloak's own token endpoint before: the same theft, seen by Keycloak
+                    endStolenSession(presented);
+                }
                 throw ApiException.invalidGrant();
             }
             return json(Response.Status.OK, tokenResponse(result.tokens(), userOf(result.tokens())));
@@ -307,6 +325,7 @@ public class AuthResource {
     @Path("change-password")
     public Response changePassword(InputStream body) {
         return handle(() -> {
+            limits().checkIp("change-password");
             AuthenticationManager.AuthResult auth = bearer();
             JsonRequest request = readBody(body, false);
             String currentPassword = request.secret("current_password", true, MAX_PASSWORD);
@@ -323,10 +342,12 @@ public class AuthResource {
     @Path("forgot-password")
     public Response forgotPassword(InputStream body) {
         return handle(() -> {
+            limits().checkIp("forgot-password");
             JsonRequest request = readBody(body, false);
             String email = emailField(request);
             String clientId = request.string("client_id", false, MAX_NAME);
             request.requireValid();
+            limits().checkAccount("forgot-password", email);
 
             new PasswordReset(session).requestLink(email, linkClientId(clientId));
             return json(Response.Status.ACCEPTED, Map.of("message", RESET_REQUESTED_MESSAGE));
@@ -337,6 +358,7 @@ public class AuthResource {
     @Path("reset-password")
     public Response resetPassword(InputStream body) {
         return handle(() -> {
+            limits().checkIp("reset-password");
             JsonRequest request = readBody(body, false);
             String token = request.string("token", true, MAX_TOKEN);
             String newPassword = request.secret("new_password", true, MAX_PASSWORD);
@@ -354,6 +376,7 @@ public class AuthResource {
     @Path("verify-email")
     public Response verifyEmail(InputStream body) {
         return handle(() -> {
+            limits().checkIp("verify-email");
             JsonRequest request = readBody(body, false);
             String token = request.string("token", true, MAX_TOKEN);
             request.requireValid();
@@ -375,16 +398,19 @@ public class AuthResource {
     @Path("resend-verification")
     public Response resendVerification(InputStream body) {
         return handle(() -> {
+            limits().checkIp("resend-verification");
             EmailVerification verification = new EmailVerification(session);
             if (session.getContext().getRequestHeaders().getHeaderString(HttpHeaders.AUTHORIZATION) != null) {
                 AuthenticationManager.AuthResult auth = bearer();
                 readBody(body, true);
+                limits().checkAccount("resend-verification", auth.user().getEmail());
                 verification.resend(auth.user(), auth.token().getIssuedFor(), config.resendCooldown());
             } else {
                 JsonRequest request = readBody(body, false);
                 String email = emailField(request);
                 String clientId = request.string("client_id", false, MAX_NAME);
                 request.requireValid();
+                limits().checkAccount("resend-verification", email);
                 verification.resend(email, linkClientId(clientId), config.resendCooldown());
             }
             return json(Response.Status.ACCEPTED, Map.of("message", VERIFICATION_RESENT_MESSAGE));
@@ -525,6 +551,13 @@ public class AuthResource {
 
     // --- helpers ---------------------------------------------------------------------------------
 
+    private ApiRateLimiter limits() {
+        if (limits == null) {
+            limits = new ApiRateLimiter(session, config.rateLimits());
+        }
+        return limits;
+    }
+
     private JsonRequest readBody(InputStream body, boolean optional) {
         return JsonRequest.read(session.getContext().getRequestHeaders(), body, config.maxBodyBytes(), optional);
     }
@@ -607,13 +640,32 @@ public class AuthResource {
     }
 
     /** Records the refresh token as spent; false if it already was (a replay), whatever Keycloak's reuse counter says. */
-    private boolean markUsed(RefreshToken token) {
+    private boolean markSpent(RefreshToken token) {
         if (token.getId() == null) {
             return true;
         }
+        return session.singleUseObjects().putIfAbsent(spentKey(token), spentLifespan(token));
+    }
+
+    private void unmarkSpent(RefreshToken token) {
+        if (token.getId() != null) {
+            try {
+                session.singleUseObjects().remove(spentKey(token));
+            } catch (RuntimeException e) {
+                // the store itself is down: the mark expires with the token; the client logs in again
+                LOG.debugf("Could not unmark refresh token: %s", e.getClass().getSimpleName());
+            }
+        }
+    }
+
+    private static String spentKey(RefreshToken token) {
+        return USED_REFRESH_TOKEN_KEY + token.getId();
+    }
+
+    private long spentLifespan(RefreshToken token) {
         long lifespan = token.getExp() == null ? realm.getOfflineSessionIdleTimeout()
-                : Math.max(token.getExp() - Time.currentTime(), 0) + 1;
-        return session.singleUseObjects().putIfAbsent(USED_REFRESH_TOKEN_KEY + token.getId(), Math.max(lifespan, 1));
+                : token.getExp() - Time.currentTime() + 1;
+        return Math.max(lifespan, 1);
     }
 
     private void endStolenSession(RefreshToken token) {
@@ -705,6 +757,9 @@ public class AuthResource {
         try {
             response = endpoint.get();
         } catch (ApiException e) {
+            if (e.rollsBack()) {
+                session.getTransactionManager().setRollbackOnly();
+            }
             response = error(e);
         } catch (ModelDuplicateException e) {
             session.getTransactionManager().setRollbackOnly();
@@ -715,7 +770,7 @@ public class AuthResource {
                 LOG.warnf("A dependency is unavailable: %s", e.getClass().getName());
                 response = error(ApiException.unavailable());
             } else {
-                LOG.errorf("Unexpected error in %s: %s", session.getContext().getUri().getPath(), e.getClass().getName());
+                LOG.errorf("Unexpected error in %s: %s", session.getContext().getUri().getPath(), describe(e));
                 LOG.debug("Unexpected error", e);
                 response = error(new ApiException(Response.Status.INTERNAL_SERVER_ERROR, "server_error",
                         "The server could not complete the request"));
@@ -731,7 +786,7 @@ public class AuthResource {
             return endpoint.get();
         } catch (RuntimeException e) {
             session.getTransactionManager().setRollbackOnly();
-            LOG.errorf("Unexpected error in %s: %s", session.getContext().getUri().getPath(), e.getClass().getName());
+            LOG.errorf("Unexpected error in %s: %s", session.getContext().getUri().getPath(), describe(e));
             LOG.debug("Unexpected error", e);
             return session.getProvider(LoginFormsProvider.class).setError(Messages.INTERNAL_SERVER_ERROR)
                     .createErrorPage(isUnavailable(e) ? Response.Status.SERVICE_UNAVAILABLE : Response.Status.INTERNAL_SERVER_ERROR);
@@ -750,10 +805,34 @@ public class AuthResource {
         return response;
     }
 
+    /**
+     * SQL states that mean "the database is not there right now", not "this request is wrong":
+     * connection exceptions (08), insufficient resources (53), operator intervention such as a
+     * shutdown or restart (57P), and driver errors without a state (pool acquisition timeouts).
+     */
+    private static boolean isUnavailableState(String state) {
+        return state == null || state.startsWith("08") || state.startsWith("53") || state.startsWith("57P");
+    }
+
+    /** Exception classes and SQL states of a cause chain: enough to diagnose, without messages that may carry data. */
+    static String describe(Throwable e) {
+        StringBuilder chain = new StringBuilder();
+        for (Throwable t = e; t != null && chain.length() < 1000; t = t.getCause() == t ? null : t.getCause()) {
+            if (chain.length() > 0) {
+                chain.append(" <- ");
+            }
+            chain.append(t.getClass().getName());
+            if (t instanceof SQLException sql && sql.getSQLState() != null) {
+                chain.append(" [SQLState ").append(sql.getSQLState()).append(']');
+            }
+        }
+        return chain.toString();
+    }
+
     /** Database or token store down: the caller may retry later, nothing was recorded. */
     static boolean isUnavailable(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof SQLException sql && (sql.getSQLState() == null || sql.getSQLState().startsWith("08"))) {
+            if (t instanceof SQLException sql && isUnavailableState(sql.getSQLState())) {
                 return true;
             }
             String name = t.getClass().getSimpleName();

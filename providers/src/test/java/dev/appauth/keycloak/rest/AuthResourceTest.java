@@ -13,11 +13,21 @@ class AuthResourceTest {
     void connectionFailuresAnywhereInTheCauseChainMeanUnavailable() {
         assertThat(AuthResource.isUnavailable(new RuntimeException(new SQLTransientConnectionException("down", "08001")))).isTrue();
         assertThat(AuthResource.isUnavailable(new IllegalStateException("x", new RuntimeException(new SQLException("no state"))))).isTrue();
+        assertThat(AuthResource.isUnavailable(new RuntimeException(new SQLException("admin shutdown", "57P01")))).isTrue();
+        assertThat(AuthResource.isUnavailable(new RuntimeException(new SQLException("too many connections", "53300")))).isTrue();
     }
 
     @Test
     void otherFailuresAreNotUnavailable() {
         assertThat(AuthResource.isUnavailable(new IllegalStateException("bug"))).isFalse();
         assertThat(AuthResource.isUnavailable(new RuntimeException(new SQLException("constraint", "23505")))).isFalse();
+        assertThat(AuthResource.isUnavailable(new RuntimeException(new SQLException("bad encoding", "22021")))).isFalse();
+    }
+
+    @Test
+    void describeNamesClassesAndStatesButNoMessages() {
+        String described = AuthResource.describe(new IllegalStateException("secret@example.com",
+                new SQLException("password=hunter2", "57P01")));
+        assertThat(described).isEqualTo("java.lang.IllegalStateException <- java.sql.SQLException [SQLState 57P01]");
     }
 }

@@ -1,0 +1,71 @@
+package dev.appauth.keycloak.rest;
+
+import java.util.Locale;
+
+import jakarta.ws.rs.core.Response;
+import org.jboss.logging.Logger;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.RealmModel;
+
+import dev.appauth.keycloak.ratelimit.RateLimitDecision;
+import dev.appauth.keycloak.ratelimit.RateLimitProvider;
+import dev.appauth.keycloak.ratelimit.RateLimitRules;
+
+/**
+ * Applies the API's rate limits to one request: the server's rules, overridden by the realm's
+ * {@value #REALM_ATTRIBUTE} attribute, counted in the configured RateLimitProvider (Redis across
+ * nodes, or memory on a single node). Over a limit: 429 rate_limited with Retry-After.
+ */
+final class ApiRateLimiter {
+
+    /** Realm attribute with per-realm rules in {@link RateLimitRules} syntax. */
+    static final String REALM_ATTRIBUTE = "auth-api.rate-limits";
+
+    private static final Logger LOG = Logger.getLogger(ApiRateLimiter.class);
+
+    private final KeycloakSession session;
+    private final RealmModel realm;
+    private final RateLimitRules rules;
+
+    ApiRateLimiter(KeycloakSession session, RateLimitRules serverRules) {
+        this.session = session;
+        this.realm = session.getContext().getRealm();
+        this.rules = realmRules(serverRules);
+    }
+
+    /** Counts the request against the limit for the caller's IP address. */
+    void checkIp(String endpoint) {
+        check(endpoint, RateLimitRules.Scope.IP, session.getContext().getConnection().getRemoteAddr());
+    }
+
+    /** Counts the request against the limit for the account it names, existing or not (so a 429 reveals nothing). */
+    void checkAccount(String endpoint, String account) {
+        if (account != null) {
+            check(endpoint, RateLimitRules.Scope.ACCOUNT, account.trim().toLowerCase(Locale.ROOT));
+        }
+    }
+
+    private void check(String endpoint, RateLimitRules.Scope scope, String subject) {
+        rules.limit(endpoint, scope).ifPresent(limit -> {
+            // the provider hashes keys before storing them: no addresses or emails at rest
+            String key = realm.getId() + ":" + endpoint + ":" + scope.name() + ":" + subject;
+            RateLimitDecision decision = session.getProvider(RateLimitProvider.class).hit(key, limit.count(), limit.window());
+            if (!decision.allowed()) {
+                throw new ApiException(Response.Status.TOO_MANY_REQUESTS, "rate_limited",
+                        "Too many requests; try again in " + decision.retryAfterSeconds() + " seconds")
+                        .withHeader("Retry-After", Long.toString(decision.retryAfterSeconds()));
+            }
+        });
+    }
+
+    private RateLimitRules realmRules(RateLimitRules serverRules) {
+        String spec = realm.getAttribute(REALM_ATTRIBUTE);
+        try {
+            return serverRules.with(spec);
+        } catch (IllegalArgumentException e) {
+            // a typo in the console must not open the floodgates nor break the API: keep the server's rules
+            LOG.warnf("Realm %s: ignoring attribute %s: %s", realm.getName(), REALM_ATTRIBUTE, e.getMessage());
+            return serverRules;
+        }
+    }
+}
