@@ -1,6 +1,5 @@
 package dev.appauth.it;
 
-import static dev.appauth.it.AuthApi.STRONG_PASSWORD;
 import static dev.appauth.it.AuthApi.post;
 import static dev.appauth.it.AuthApi.unique;
 import static dev.appauth.it.Http.map;

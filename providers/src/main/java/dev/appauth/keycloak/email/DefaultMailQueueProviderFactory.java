@@ -38,20 +38,24 @@ public class DefaultMailQueueProviderFactory implements MailQueueProviderFactory
                 DefaultMailQueueProviderFactory.class.getClassLoader());
     }
 
-    private static boolean runInOwnSession(KeycloakSessionFactory factory, String realmId, MailTask task) {
+    private static boolean runInOwnSession(KeycloakSessionFactory factory, String realmId, MailTask task) throws EmailException {
         boolean[] sent = {false};
-        KeycloakModelUtils.runJobInTransaction(factory, session -> {
-            RealmModel realm = session.realms().getRealm(realmId);
-            if (realm == null) {
-                return; // the realm was deleted meanwhile
-            }
-            session.getContext().setRealm(realm);
-            try {
-                sent[0] = task.send(session, realm);
-            } catch (EmailException e) {
-                throw new MailNotSentException(e);
-            }
-        });
+        try {
+            KeycloakModelUtils.runJobInTransaction(factory, session -> {
+                RealmModel realm = session.realms().getRealm(realmId);
+                if (realm == null) {
+                    return; // the realm was deleted meanwhile
+                }
+                session.getContext().setRealm(realm);
+                try {
+                    sent[0] = task.send(session, realm);
+                } catch (EmailException e) {
+                    throw new MailNotSentException(e);
+                }
+            });
+        } catch (MailNotSentException e) {
+            throw (EmailException) e.getCause();
+        }
         return sent[0];
     }
 
