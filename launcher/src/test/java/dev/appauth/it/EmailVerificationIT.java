@@ -141,6 +141,39 @@ class EmailVerificationIT {
         assertThat(AuthApi.user(user.id()).get("emailVerified").asBoolean()).isFalse();
     }
 
+    @Test
+    void expiredTamperedAndForeignVerificationTokensChangeNothing() {
+        AuthApi.TestUser user = AuthApi.newUser();
+        AuthApi.TestUser other = AuthApi.newUser();
+        String genuine = Mailbox.awaitMail(user.email(), 1).token();
+        String[] parts = genuine.split("\\.");
+        String badSignature = parts[0] + "." + parts[1] + "." + (parts[2].charAt(0) == 'A' ? 'B' : 'A') + parts[2].substring(1);
+        String payload = new String(java.util.Base64.getUrlDecoder().decode(parts[1]), java.nio.charset.StandardCharsets.UTF_8)
+                .replace(user.id(), other.id()).replace(user.email(), other.email());
+        String othersClaims = parts[0] + "." + java.util.Base64.getUrlEncoder().withoutPadding()
+                .encodeToString(payload.getBytes(java.nio.charset.StandardCharsets.UTF_8)) + "." + parts[2];
+        expectInvalidToken(post("verify-email", map("token", badSignature)));
+        expectInvalidToken(post("verify-email", map("token", othersClaims)));
+        assertThat(AuthApi.user(other.id()).get("emailVerified").asBoolean()).isFalse();
+
+        // the console's "Email verification" override (Realm settings, Tokens) sets the verification links' lifespan
+        String attribute = "actionTokenGeneratedByUserLifespan.verify-email";
+        AuthApi.updateRealm(Map.of("attributes", Map.of(attribute, "1")));
+        String shortLived;
+        try {
+            assertThat(post("resend-verification", map("email", user.email())).status()).isEqualTo(202);
+            shortLived = Mailbox.awaitMail(user.email(), 2).token();
+        } finally {
+            AuthApi.updateRealm(Map.of("attributes", Map.of(attribute, "")));
+        }
+        Mailbox.sleep(2500);
+        expectInvalidToken(post("verify-email", map("token", shortLived)));
+        assertThat(AuthApi.user(user.id()).get("emailVerified").asBoolean()).isFalse();
+
+        // the genuine one still works
+        assertThat(post("verify-email", map("token", genuine)).status()).isEqualTo(200);
+    }
+
     static void expectInvalidToken(Http.Reply reply) {
         expectInvalidToken(reply, 400);
     }
