@@ -107,8 +107,17 @@ public final class AuthApi {
     }
 
     public static Http.Reply admin(String method, String path, Object body) {
-        HttpRequest.Builder b = Http.request(stack().baseUrl() + "/admin/realms/" + path)
-                .header("Authorization", Http.bearer(adminToken()));
+        return adminCall(method, "realms/" + path, body);
+    }
+
+    /** Any admin REST call, {@code path} relative to {base}/admin/. */
+    public static Http.Reply adminCall(String method, String path, Object body) {
+        return withBearer(method, stack().baseUrl() + "/admin/" + path, adminToken(), body);
+    }
+
+    /** A call with a Bearer token and, unless null, a JSON body. */
+    private static Http.Reply withBearer(String method, String url, String accessToken, Object body) {
+        HttpRequest.Builder b = Http.request(url).header("Authorization", Http.bearer(accessToken));
         if (body == null) {
             b.method(method, HttpRequest.BodyPublishers.noBody());
         } else {
@@ -148,5 +157,51 @@ public final class AuthApi {
 
     public static String clientSecret(String clientId) {
         return adminGet(REALM + "/clients/" + clientUuid(clientId) + "/client-secret").get("value").asText();
+    }
+
+    /** Changes realm settings: only the fields given change (partial RealmRepresentation). */
+    public static void updateRealm(Map<String, Object> changes) {
+        Http.Reply reply = admin("PUT", REALM, changes);
+        assertThat(reply.status()).as(reply.toString()).isEqualTo(204);
+    }
+
+    public static JsonNode realm() {
+        return adminGet(REALM);
+    }
+
+    /** Sets (or with null, clears) an attribute of a client. */
+    public static void setClientAttribute(String clientId, String name, String value) {
+        String path = REALM + "/clients/" + clientUuid(clientId);
+        Map<String, Object> rep = Http.JSON.convertValue(adminGet(path), Map.class);
+        @SuppressWarnings("unchecked")
+        Map<String, Object> attributes = (Map<String, Object>) rep.computeIfAbsent("attributes", k -> new java.util.HashMap<>());
+        attributes.put(name, value == null ? "" : value);
+        Http.Reply reply = admin("PUT", path, rep);
+        assertThat(reply.status()).as(reply.toString()).isEqualTo(204);
+    }
+
+    /** The user's stored events of one type, newest first. */
+    public static JsonNode events(String userId, String type) {
+        return adminGet(REALM + "/events?user=" + userId + "&type=" + type);
+    }
+
+    /** The mail queue's counters, as the admin console's provider info shows them. */
+    public static JsonNode mailQueueInfo() {
+        Http.Reply reply = adminCall("GET", "serverinfo", null);
+        assertThat(reply.status()).as(reply.toString()).isEqualTo(200);
+        return reply.json().at("/providers/app-auth-mail/providers/default/operationalInfo");
+    }
+
+    public static Http.Reply bearerGet(String path, String accessToken) {
+        return Http.get(url(path), "Authorization", Http.bearer(accessToken));
+    }
+
+    public static Http.Reply bearerPost(String path, String accessToken, Object body) {
+        return post(path, body, "Authorization", Http.bearer(accessToken));
+    }
+
+    /** Any method on an /auth endpoint, with a Bearer token and, unless null, a JSON body. */
+    public static Http.Reply send(String method, String path, String accessToken, Object body) {
+        return withBearer(method, url(path), accessToken, body);
     }
 }

@@ -27,7 +27,8 @@ class BadInputIT {
     }
 
     static Stream<String> endpoints() {
-        return Stream.of("register", "login", "refresh", "logout");
+        return Stream.of("register", "login", "refresh", "logout", "change-password", "forgot-password", "reset-password",
+                "verify-email", "resend-verification");
     }
 
     private static Http.Reply send(String endpoint, String contentType, byte[] body) {
@@ -41,6 +42,11 @@ class BadInputIT {
 
     private static Http.Reply send(String endpoint, String json) {
         return send(endpoint, "application/json", json.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static Http.Reply sendAnonymously(String endpoint, String json) {
+        return Http.send(Http.request(AuthApi.url(endpoint)).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json, StandardCharsets.UTF_8)).build());
     }
 
     private static JsonNode expectError(Http.Reply reply, int status, String error) {
@@ -168,5 +174,63 @@ class BadInputIT {
         expectError(Http.get(AuthApi.url("login")), 405, "method_not_allowed");
         expectError(Http.send(Http.request(AuthApi.url("register")).PUT(HttpRequest.BodyPublishers.ofString("{}")).build()),
                 405, "method_not_allowed");
+    }
+
+    @Test
+    void lifecycleEndpointsListTheirMissingFields() {
+        assertThat(expectError(send("change-password", "{}"), 400, "invalid_request").get("field_errors").fieldNames())
+                .toIterable().containsExactlyInAnyOrder("current_password", "new_password");
+        assertThat(expectError(send("forgot-password", "{}"), 400, "invalid_request").get("field_errors").fieldNames())
+                .toIterable().containsExactly("email");
+        assertThat(expectError(send("reset-password", "{}"), 400, "invalid_request").get("field_errors").fieldNames())
+                .toIterable().containsExactlyInAnyOrder("token", "new_password");
+        assertThat(expectError(send("verify-email", "{}"), 400, "invalid_request").get("field_errors").fieldNames())
+                .toIterable().containsExactly("token");
+        assertThat(expectError(sendAnonymously("resend-verification", "{}"), 400, "invalid_request").get("field_errors")
+                .fieldNames()).toIterable().containsExactly("email");
+        expectError(sendAnonymously("resend-verification", ""), 400, "invalid_request");
+        expectError(sendAnonymously("change-password", "{}"), 401, "invalid_token");
+    }
+
+    @Test
+    void lifecycleEndpointsRefuseWrongTypesEmptyStringsAndBadAddresses() {
+        JsonNode types = expectError(send("reset-password", Http.write(map("token", List.of("a"), "new_password", map("x", 1)))),
+                400, "invalid_request");
+        assertThat(types.at("/field_errors/token/0").asText()).isEqualTo("must be a string");
+        assertThat(types.at("/field_errors/new_password/0").asText()).isEqualTo("must be a string");
+        assertThat(expectError(send("change-password", Http.write(map("current_password", 1, "new_password", true))), 400,
+                "invalid_request").get("field_errors").fieldNames()).toIterable()
+                .containsExactlyInAnyOrder("current_password", "new_password");
+        assertThat(expectError(send("verify-email", Http.write(map("token", ""))), 400, "invalid_request")
+                .at("/field_errors/token/0").asText()).isEqualTo("must not be empty");
+        for (String endpoint : List.of("forgot-password", "resend-verification")) {
+            assertThat(expectError(sendAnonymously(endpoint, Http.write(map("email", ""))), 400, "invalid_request")
+                    .at("/field_errors/email/0").asText()).isEqualTo("must not be empty");
+            assertThat(expectError(sendAnonymously(endpoint, Http.write(map("email", 42))), 400, "invalid_request")
+                    .at("/field_errors/email/0").asText()).isEqualTo("must be a string");
+            for (String bad : List.of("not-an-email", "a@", "@example.com", "a b@example.com", "x".repeat(300) + "@example.com")) {
+                assertThat(expectError(sendAnonymously(endpoint, Http.write(map("email", bad))), 400, "invalid_request")
+                        .at("/field_errors/email").isArray()).as(bad).isTrue();
+            }
+            expectError(sendAnonymously(endpoint, Http.write(map("email", "someone@example.com", "client_id", "app-backend"))),
+                    400, "invalid_client");
+        }
+        // a password longer than any policy allows never reaches the hasher
+        expectError(send("reset-password", Http.write(map("token", "t", "new_password", "p".repeat(2000)))), 400, "invalid_request");
+    }
+
+    @Test
+    void patchMeRefusesWhatThePostEndpointsRefuse() {
+        HttpRequest.Builder b = Http.request(AuthApi.url("me")).header("Authorization", bearer);
+        expectError(Http.send(b.copy().header("Content-Type", "text/plain")
+                .method("PATCH", HttpRequest.BodyPublishers.ofString("{}")).build()), 415, "unsupported_media_type");
+        expectError(Http.send(b.copy().header("Content-Type", "application/json")
+                .method("PATCH", HttpRequest.BodyPublishers.ofString("{\"first_name\":\"" + "x".repeat(17 * 1024) + "\"}")).build()),
+                413, "request_too_large");
+        expectError(Http.send(b.copy().header("Content-Type", "application/json")
+                .method("PATCH", HttpRequest.BodyPublishers.ofString("[1]")).build()), 400, "invalid_request");
+        expectError(Http.send(b.copy().header("Content-Type", "application/json")
+                .method("PATCH", HttpRequest.BodyPublishers.ofString(Http.write(map("first_name", "a".repeat(300))))).build()),
+                400, "invalid_request");
     }
 }

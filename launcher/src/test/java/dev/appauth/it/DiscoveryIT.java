@@ -19,7 +19,10 @@ class DiscoveryIT {
         JsonNode doc = reply.json();
         assertThat(doc.get("openapi").asText()).isEqualTo("3.1.0");
         assertThat(doc.get("paths").fieldNames()).toIterable()
-                .contains("/register", "/login", "/refresh", "/logout", "/openapi.json");
+                .contains("/register", "/login", "/refresh", "/logout", "/openapi.json", "/change-password", "/forgot-password",
+                        "/reset-password", "/verify-email", "/resend-verification", "/me", "/sessions", "/sessions/{id}",
+                        "/reset-password-page");
+        assertThat(doc.at("/paths/~1me").fieldNames()).toIterable().containsExactlyInAnyOrder("get", "patch");
         assertThat(doc.at("/components/schemas/Error/required").toString()).contains("error", "error_description");
     }
 

@@ -1,5 +1,7 @@
 package dev.appauth.keycloak.rest;
 
+import java.time.Duration;
+
 import org.keycloak.Config;
 
 import dev.appauth.keycloak.ratelimit.RateLimitRules;
@@ -10,8 +12,10 @@ import dev.appauth.keycloak.ratelimit.RateLimitRules;
  *
  * @param defaultClientId client whose tokens the API issues when a request names none
  * @param maxBodyBytes    largest accepted request body
+ * @param rateLimits      the server's rate limits (a realm may override them)
+ * @param resendCooldown  least time between two verification mails that resend-verification sends to one address
  */
-record AuthApiConfig(String defaultClientId, int maxBodyBytes, RateLimitRules rateLimits) {
+record AuthApiConfig(String defaultClientId, int maxBodyBytes, RateLimitRules rateLimits, Duration resendCooldown) {
 
     /**
      * Built-in limits; the rate-limits option and each realm's auth-api.rate-limits attribute
@@ -30,6 +34,14 @@ record AuthApiConfig(String defaultClientId, int maxBodyBytes, RateLimitRules ra
 
     static final String DEFAULT_CLIENT_ID = "auth-api";
     static final int DEFAULT_MAX_BODY_BYTES = 16 * 1024;
+    static final String RESEND_COOLDOWN_SECONDS = "resend-cooldown-seconds";
+    static final int DEFAULT_RESEND_COOLDOWN_SECONDS = 60;
+
+    AuthApiConfig {
+        if (resendCooldown.isNegative() || resendCooldown.isZero()) {
+            throw new IllegalArgumentException("Option '" + RESEND_COOLDOWN_SECONDS + "' must be at least 1");
+        }
+    }
 
     /** Client attribute an admin sets to "true" to let a first-party app name its client with client_id. */
     static final String ALLOWED_CLIENT_ATTRIBUTE = "auth-api.allowed";
@@ -39,6 +51,7 @@ record AuthApiConfig(String defaultClientId, int maxBodyBytes, RateLimitRules ra
                 scope.get("default-client-id", DEFAULT_CLIENT_ID),
                 scope.getInt("max-body-bytes", DEFAULT_MAX_BODY_BYTES),
                 // a bad value fails the server start with the entry named, rather than running unprotected
-                RateLimitRules.parse(DEFAULT_RATE_LIMITS).with(scope.get("rate-limits")));
+                RateLimitRules.parse(DEFAULT_RATE_LIMITS).with(scope.get("rate-limits")),
+                Duration.ofSeconds(scope.getInt(RESEND_COOLDOWN_SECONDS, DEFAULT_RESEND_COOLDOWN_SECONDS)));
     }
 }

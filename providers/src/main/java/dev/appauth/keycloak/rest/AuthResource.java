@@ -2,13 +2,22 @@ package dev.appauth.keycloak.rest;
 
 import java.io.InputStream;
 import java.sql.SQLException;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Supplier;
+
+import dev.appauth.keycloak.lifecycle.AccountMails;
+import dev.appauth.keycloak.lifecycle.EmailVerification;
+import dev.appauth.keycloak.lifecycle.HostedResetPage;
+import dev.appauth.keycloak.lifecycle.NewPasswords;
+import dev.appauth.keycloak.lifecycle.PasswordChange;
+import dev.appauth.keycloak.lifecycle.PasswordReset;
+import dev.appauth.keycloak.lifecycle.ProfileUpdate;
+import dev.appauth.keycloak.lifecycle.UserSessions;
+import dev.appauth.keycloak.token.InvalidActionTokenException;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import jakarta.ws.rs.DELETE;
@@ -19,6 +28,8 @@ import jakarta.ws.rs.POST;
 import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import org.jboss.logging.Logger;
@@ -27,6 +38,7 @@ import org.keycloak.events.Details;
 import org.keycloak.events.Errors;
 import org.keycloak.events.EventBuilder;
 import org.keycloak.events.EventType;
+import org.keycloak.forms.login.LoginFormsProvider;
 import org.keycloak.jose.jws.JWSInput;
 import org.keycloak.jose.jws.JWSInputException;
 import org.keycloak.models.KeycloakSession;
@@ -36,8 +48,6 @@ import org.keycloak.models.UserCredentialModel;
 import org.keycloak.models.UserModel;
 import org.keycloak.models.UserSessionModel;
 import org.keycloak.models.utils.KeycloakModelUtils;
-import org.keycloak.policy.PasswordPolicyManagerProvider;
-import org.keycloak.policy.PolicyError;
 import org.keycloak.representations.AccessToken;
 import org.keycloak.representations.AccessTokenResponse;
 import org.keycloak.representations.RefreshToken;
@@ -45,6 +55,7 @@ import org.keycloak.services.cors.Cors;
 import org.keycloak.services.managers.AppAuthManager;
 import org.keycloak.services.managers.AuthenticationManager;
 import org.keycloak.services.messages.Messages;
+import org.keycloak.utils.EmailValidationUtil;
 import org.keycloak.userprofile.UserProfile;
 import org.keycloak.userprofile.UserProfileContext;
 import org.keycloak.userprofile.UserProfileProvider;
@@ -62,6 +73,14 @@ public class AuthResource {
     static final String LOGOUT_MESSAGE = "Successfully logged out";
     static final String VERIFICATION_PENDING_MESSAGE =
             "If the address can be registered, a message has been sent to it. Follow the link in it to finish signing up.";
+    static final String PASSWORD_CHANGED_MESSAGE = "Password changed; your other sessions were signed out";
+    static final String RESET_REQUESTED_MESSAGE =
+            "If an account exists for this address, a message with a link to reset its password has been sent to it.";
+    static final String PASSWORD_RESET_MESSAGE = "Password reset; sign in with the new password";
+    static final String EMAIL_VERIFIED_MESSAGE = "Email address verified";
+    static final String VERIFICATION_RESENT_MESSAGE =
+            "If the address belongs to an account that still needs verification, a new link has been sent to it.";
+    static final String SESSION_ENDED_MESSAGE = "Session ended";
     /** Keycloak's password grant refuses users with pending required actions with this description. */
     private static final String ACCOUNT_NOT_SET_UP = "Account is not fully set up";
     /** Descriptions with which Keycloak's refresh grant refuses a refresh token that was already used. */
@@ -75,7 +94,11 @@ public class AuthResource {
     private static final int MAX_PASSWORD = 1024;
     private static final int MAX_TOKEN = 16 * 1024;
 
-    private static final Set<String> ENDPOINTS = Set.of("register", "login", "refresh", "logout", "openapi.json");
+    private static final int MAX_SESSION_ID = 255;
+
+    private static final Set<String> ENDPOINTS = Set.of("register", "login", "refresh", "logout", "openapi.json",
+            "change-password", "forgot-password", "reset-password", "verify-email", "resend-verification", "me", "sessions",
+            HostedResetPage.PATH);
 
     private final KeycloakSession session;
     private final RealmModel realm;
@@ -126,27 +149,35 @@ public class AuthResource {
             try {
                 profile.validate();
             } catch (ValidationException e) {
-                ApiException error = profileErrors(e);
-                event.error(error.getError());
-                if (strict && "email_taken".equals(error.getError())) {
-                    // strict mode never tells whether an address has an account
+                if (strict && isOnlyEmailTaken(e)) {
+                    // strict mode never tells whether an address has an account: the same checks, the same cost, the
+                    // same answer; the owner of the address learns about the attempt by mail
+                    ApiException weak = NewPasswords.checkWithoutAccount(session, username == null ? email : username, password,
+                            "password");
+                    if (weak != null) {
+                        event.error(Errors.PASSWORD_REJECTED);
+                        throw weak;
+                    }
+                    event.error("email_taken");
+                    new AccountMails(session).accountExists(email);
                     return json(Response.Status.ACCEPTED, Map.of("message", VERIFICATION_PENDING_MESSAGE));
                 }
+                ApiException error = ProfileErrors.of(session, e);
+                event.error(error.getError());
                 throw error;
             }
 
             UserModel user = profile.create();
             user.setEnabled(true);
-            PolicyError weak = session.getProvider(PasswordPolicyManagerProvider.class).validate(realm, user, password);
+            ApiException weak = NewPasswords.check(session, user, password, "password");
             if (weak != null) {
                 event.error(Errors.PASSWORD_REJECTED);
                 // the user created above must not survive a refused password
-                throw new ApiException(Response.Status.BAD_REQUEST, "weak_password", "The password does not meet the password policy",
-                        Map.of("password", List.of(messages(user).format(weak.getMessage(), weak.getParameters()))))
-                        .rollingBack();
+                throw weak.rollingBack();
             }
             user.credentialManager().updateCredential(UserCredentialModel.password(password, false));
             event.user(user);
+            new AccountMails(session).verificationTo(user, client.client().getClientId());
 
             if (strict) {
                 event.success();
@@ -274,21 +305,194 @@ public class AuthResource {
             EventBuilder event = newEvent(EventType.LOGOUT).user(auth.user()).session(auth.session())
                     .detail("scope", scope == null ? "current" : scope);
             revoke(auth.token());
-            List<UserSessionModel> ended = new ArrayList<>();
+            UserSessions sessions = new UserSessions(session);
             if ("all".equals(scope)) {
-                session.sessions().getUserSessionsStream(realm, auth.user()).forEach(ended::add);
-                session.sessions().getOfflineUserSessionsStream(realm, auth.user()).forEach(ended::add);
+                sessions.endAll(auth.user());
             } else {
-                ended.add(auth.session());
+                sessions.end(auth.session());
                 UserSessionModel other = sessionOfOwnRefreshToken(refreshToken, auth.user());
                 if (other != null && !other.getId().equals(auth.session().getId())) {
-                    ended.add(other);
+                    sessions.end(other);
                 }
             }
-            ended.forEach(s -> AuthenticationManager.backchannelLogout(session, s, true));
             event.success();
             return json(Response.Status.OK, Map.of("message", LOGOUT_MESSAGE));
         });
+    }
+
+    @POST
+    @Path("change-password")
+    public Response changePassword(InputStream body) {
+        return handle(() -> {
+            limits().checkIp("change-password");
+            AuthenticationManager.AuthResult auth = bearer();
+            JsonRequest request = readBody(body, false);
+            String currentPassword = request.secret("current_password", true, MAX_PASSWORD);
+            String newPassword = request.secret("new_password", true, MAX_PASSWORD);
+            request.requireValid();
+
+            new PasswordChange(session).change(auth.user(), auth.session(), auth.token().getIssuedFor(), currentPassword, newPassword);
+            return json(Response.Status.OK, Map.of("message", PASSWORD_CHANGED_MESSAGE));
+        });
+    }
+
+    /** Answers before anything depends on the address: the account lookup and the mail happen after the response. */
+    @POST
+    @Path("forgot-password")
+    public Response forgotPassword(InputStream body) {
+        return handle(() -> {
+            limits().checkIp("forgot-password");
+            JsonRequest request = readBody(body, false);
+            String email = emailField(request);
+            String clientId = request.string("client_id", false, MAX_NAME);
+            request.requireValid();
+            limits().checkAccount("forgot-password", email);
+
+            new PasswordReset(session).requestLink(email, linkClientId(clientId));
+            return json(Response.Status.ACCEPTED, Map.of("message", RESET_REQUESTED_MESSAGE));
+        });
+    }
+
+    @POST
+    @Path("reset-password")
+    public Response resetPassword(InputStream body) {
+        return handle(() -> {
+            limits().checkIp("reset-password");
+            JsonRequest request = readBody(body, false);
+            String token = request.string("token", true, MAX_TOKEN);
+            String newPassword = request.secret("new_password", true, MAX_PASSWORD);
+            request.requireValid();
+            try {
+                new PasswordReset(session).reset(token, newPassword, "new_password");
+            } catch (InvalidActionTokenException e) {
+                throw invalidActionToken();
+            }
+            return json(Response.Status.OK, Map.of("message", PASSWORD_RESET_MESSAGE));
+        });
+    }
+
+    @POST
+    @Path("verify-email")
+    public Response verifyEmail(InputStream body) {
+        return handle(() -> {
+            limits().checkIp("verify-email");
+            JsonRequest request = readBody(body, false);
+            String token = request.string("token", true, MAX_TOKEN);
+            request.requireValid();
+            UserModel user;
+            try {
+                user = new EmailVerification(session).verify(token);
+            } catch (InvalidActionTokenException e) {
+                throw invalidActionToken();
+            }
+            Map<String, Object> response = new LinkedHashMap<>();
+            response.put("message", EMAIL_VERIFIED_MESSAGE);
+            response.put("user", UserView.of(user));
+            return json(Response.Status.OK, response);
+        });
+    }
+
+    /** With a Bearer token: the signed-in user's address; otherwise the address in the body, answered like forgot-password. */
+    @POST
+    @Path("resend-verification")
+    public Response resendVerification(InputStream body) {
+        return handle(() -> {
+            limits().checkIp("resend-verification");
+            EmailVerification verification = new EmailVerification(session);
+            if (session.getContext().getRequestHeaders().getHeaderString(HttpHeaders.AUTHORIZATION) != null) {
+                AuthenticationManager.AuthResult auth = bearer();
+                readBody(body, true);
+                limits().checkAccount("resend-verification", auth.user().getEmail());
+                verification.resend(auth.user(), auth.token().getIssuedFor(), config.resendCooldown());
+            } else {
+                JsonRequest request = readBody(body, false);
+                String email = emailField(request);
+                String clientId = request.string("client_id", false, MAX_NAME);
+                request.requireValid();
+                limits().checkAccount("resend-verification", email);
+                verification.resend(email, linkClientId(clientId), config.resendCooldown());
+            }
+            return json(Response.Status.ACCEPTED, Map.of("message", VERIFICATION_RESENT_MESSAGE));
+        });
+    }
+
+    @GET
+    @Path("me")
+    public Response me() {
+        return handle(() -> json(Response.Status.OK, UserView.of(bearer().user())));
+    }
+
+    /**
+     * Changes the caller's own profile. A field left out stays as it is; null clears an optional field. The email
+     * cannot change here: a new address would have to be verified before it replaces the old one.
+     */
+    @PATCH
+    @Path("me")
+    public Response updateMe(InputStream body) {
+        return handle(() -> {
+            AuthenticationManager.AuthResult auth = bearer();
+            JsonRequest request = readBody(body, false);
+            Map<String, String> changes = new LinkedHashMap<>();
+            patchField(request, changes, "username", UserModel.USERNAME, MAX_NAME, false);
+            patchField(request, changes, "first_name", UserModel.FIRST_NAME, MAX_NAME, true);
+            patchField(request, changes, "last_name", UserModel.LAST_NAME, MAX_NAME, true);
+            patchField(request, changes, "profile_image_url", UserView.PICTURE_ATTRIBUTE, MAX_URL, true);
+            if (request.present("email")) {
+                request.fieldError("email", "cannot be changed here: a new address must be verified before it replaces the current one");
+            }
+            request.requireValid();
+
+            UserModel user = changes.isEmpty() ? auth.user()
+                    : new ProfileUpdate(session).update(auth.user(), auth.session(), auth.token().getIssuedFor(), changes);
+            return json(Response.Status.OK, UserView.of(user));
+        });
+    }
+
+    @GET
+    @Path("sessions")
+    public Response sessions() {
+        return handle(() -> {
+            AuthenticationManager.AuthResult auth = bearer();
+            List<Map<String, Object>> sessions = new UserSessions(session).list(auth.user()).stream()
+                    .map(s -> SessionView.of(s, auth.session().getId()))
+                    .toList();
+            return json(Response.Status.OK, sessions);
+        });
+    }
+
+    /** Ends one of the caller's own sessions; an unknown id and another user's session look the same (404). */
+    @DELETE
+    @Path("sessions/{id}")
+    public Response endSession(@PathParam("id") String id) {
+        return handle(() -> {
+            AuthenticationManager.AuthResult auth = bearer();
+            UserSessions sessions = new UserSessions(session);
+            UserSessionModel target = id == null || id.length() > MAX_SESSION_ID ? null : sessions.own(auth.user(), id);
+            if (target == null) {
+                throw new ApiException(Response.Status.NOT_FOUND, "not_found", "No such session");
+            }
+            EventBuilder event = newEvent(EventType.LOGOUT).user(auth.user()).session(target).detail("scope", "session");
+            if (target.getId().equals(auth.session().getId())) {
+                revoke(auth.token());
+            }
+            sessions.end(target);
+            event.success();
+            return json(Response.Status.OK, Map.of("message", SESSION_ENDED_MESSAGE));
+        });
+    }
+
+    /** The Keycloak-hosted reset form (the default target of reset links), see {@link HostedResetPage}. */
+    @GET
+    @Path(HostedResetPage.PATH)
+    public Response resetPasswordPage(@QueryParam(HostedResetPage.TOKEN_PARAM) String token) {
+        return page(() -> new HostedResetPage(session).show(token));
+    }
+
+    @POST
+    @Path(HostedResetPage.PATH)
+    public Response submitResetPasswordPage(@QueryParam(HostedResetPage.TOKEN_PARAM) String token) {
+        return page(() -> new HostedResetPage(session).submit(token,
+                session.getContext().getHttpRequest().getDecodedFormParameters()));
     }
 
     @GET
@@ -337,7 +541,7 @@ public class AuthResource {
 
     private Response notFound(String path) {
         return handle(() -> {
-            if (ENDPOINTS.contains(path)) {
+            if (ENDPOINTS.contains(path) || path.startsWith("sessions/") && path.indexOf('/', "sessions/".length()) < 0) {
                 throw new ApiException(Response.Status.METHOD_NOT_ALLOWED, "method_not_allowed", "Method not allowed on /auth/" + path);
             }
             throw new ApiException(Response.Status.NOT_FOUND, "not_found", "No such endpoint");
@@ -355,6 +559,49 @@ public class AuthResource {
 
     private JsonRequest readBody(InputStream body, boolean optional) {
         return JsonRequest.read(session.getContext().getRequestHeaders(), body, config.maxBodyBytes(), optional);
+    }
+
+    /** A required, syntactically valid email address. */
+    private static String emailField(JsonRequest request) {
+        String email = request.string("email", true, MAX_EMAIL);
+        if (email != null && !EmailValidationUtil.isValidEmail(email)) {
+            request.fieldError("email", "must be a valid email address");
+            return null;
+        }
+        return email;
+    }
+
+    /**
+     * The client whose settings the mailed link follows (its {@code auth-api.action-url}): the one named, if the
+     * admin allowed it for this API, else the default. Only picks where the link points, so no client
+     * authentication is needed.
+     */
+    private String linkClientId(String requestedClientId) {
+        return TokenIssuer.allowedClient(realm, config, requestedClientId).getClientId();
+    }
+
+    /** A PATCH field: left out means unchanged, null clears it (where allowed), a string must be valid. */
+    private static void patchField(JsonRequest request, Map<String, String> changes, String field, String attribute,
+                                   int maxLength, boolean clearable) {
+        if (!request.present(field)) {
+            return;
+        }
+        if (request.isNull(field)) {
+            if (clearable) {
+                changes.put(attribute, null);
+            } else {
+                request.fieldError(field, "must not be null");
+            }
+            return;
+        }
+        String value = request.string(field, true, maxLength);
+        if (value != null) {
+            changes.put(attribute, value);
+        }
+    }
+
+    private static ApiException invalidActionToken() {
+        return new ApiException(Response.Status.BAD_REQUEST, "invalid_token", "The link is invalid, has expired or was already used");
     }
 
     private EventBuilder newEvent(EventType type) {
@@ -462,37 +709,9 @@ public class AuthResource {
         }
     }
 
-    private ApiException profileErrors(ValidationException e) {
-        MessageFormatter formatter = messages(null);
-        Map<String, List<String>> fields = new LinkedHashMap<>();
-        String code = "invalid_request";
-        for (ValidationException.Error error : e.getErrors()) {
-            if (Messages.EMAIL_EXISTS.equals(error.getMessage())) {
-                code = "email_taken";
-            } else if (Messages.USERNAME_EXISTS.equals(error.getMessage()) && !"email_taken".equals(code)) {
-                code = "username_taken";
-            }
-            fields.computeIfAbsent(apiField(error.getAttribute()), f -> new ArrayList<>())
-                    .add(formatter.format(error.getMessage(), error.getMessageParameters()));
-        }
-        return switch (code) {
-            case "email_taken" -> new ApiException(Response.Status.CONFLICT, code, "An account with this email already exists", fields);
-            case "username_taken" -> new ApiException(Response.Status.CONFLICT, code, "This username is already taken", fields);
-            default -> ApiException.invalidRequest("Some fields are missing or invalid", fields);
-        };
-    }
-
-    private static String apiField(String attribute) {
-        return switch (attribute) {
-            case UserModel.FIRST_NAME -> "first_name";
-            case UserModel.LAST_NAME -> "last_name";
-            case UserView.PICTURE_ATTRIBUTE -> "profile_image_url";
-            default -> attribute;
-        };
-    }
-
-    private MessageFormatter messages(UserModel user) {
-        return new MessageFormatter(session, realm, session.getContext().resolveLocale(user));
+    private static boolean isOnlyEmailTaken(ValidationException e) {
+        return !e.getErrors().isEmpty()
+                && e.getErrors().stream().allMatch(error -> Messages.EMAIL_EXISTS.equals(error.getMessage()));
     }
 
     private static void putIfPresent(Map<String, List<String>> attributes, String name, String value) {
@@ -558,6 +777,19 @@ public class AuthResource {
         }
         cors.add();
         return response;
+    }
+
+    /** Like {@link #handle}, for the HTML pages: failures end in Keycloak's themed error page, never in JSON or internals. */
+    private Response page(Supplier<Response> endpoint) {
+        try {
+            return endpoint.get();
+        } catch (RuntimeException e) {
+            session.getTransactionManager().setRollbackOnly();
+            LOG.errorf("Unexpected error in %s: %s", session.getContext().getUri().getPath(), describe(e));
+            LOG.debug("Unexpected error", e);
+            return session.getProvider(LoginFormsProvider.class).setError(Messages.INTERNAL_SERVER_ERROR)
+                    .createErrorPage(isUnavailable(e) ? Response.Status.SERVICE_UNAVAILABLE : Response.Status.INTERNAL_SERVER_ERROR);
+        }
     }
 
     private Response error(ApiException e) {

@@ -49,6 +49,9 @@ public class AuthResourceProviderFactory implements RealmResourceProviderFactory
                 .property().name("max-body-bytes").type(ProviderConfigProperty.INTEGER_TYPE)
                 .helpText("Largest accepted request body in bytes; larger bodies get 413.")
                 .defaultValue(AuthApiConfig.DEFAULT_MAX_BODY_BYTES).add()
+                .property().name(AuthApiConfig.RESEND_COOLDOWN_SECONDS).type(ProviderConfigProperty.INTEGER_TYPE)
+                .helpText("Least seconds between two verification mails that resend-verification sends to one address.")
+                .defaultValue(AuthApiConfig.DEFAULT_RESEND_COOLDOWN_SECONDS).add()
                 .property().name("rate-limits").type(ProviderConfigProperty.STRING_TYPE)
                 .helpText("Rate limits overriding the built-in ones, as endpoint.scope=count/window pairs "
                         + "(scope ip or account, window like 30s/10m/1h, or off; endpoint * for all), e.g. login.ip=100/1m. "

@@ -120,6 +120,16 @@ final class JsonRequest {
         return text;
     }
 
+    /** Whether the body names the field at all, null included (PATCH: left out means unchanged, null means clear). */
+    boolean present(String field) {
+        return body.has(field);
+    }
+
+    boolean isNull(String field) {
+        JsonNode value = body.get(field);
+        return value != null && value.isNull();
+    }
+
     boolean has(String field) {
         JsonNode value = body.get(field);
         return value != null && !value.isNull();

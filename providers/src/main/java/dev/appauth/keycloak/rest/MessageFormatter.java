@@ -14,19 +14,19 @@ import org.keycloak.theme.Theme;
  * Turns Keycloak message keys (from password policies and user-profile validators) into the
  * human text of the realm's login theme, so API errors read like Keycloak's own pages.
  */
-final class MessageFormatter {
+public final class MessageFormatter {
 
     private static final Logger LOG = Logger.getLogger(MessageFormatter.class);
 
     private final Properties messages;
     private final Locale locale;
 
-    MessageFormatter(KeycloakSession session, RealmModel realm, Locale locale) {
+    public MessageFormatter(KeycloakSession session, RealmModel realm, Locale locale) {
         this.locale = locale;
         this.messages = load(session, realm, locale);
     }
 
-    String format(String key, Object... params) {
+    public String format(String key, Object... params) {
         String pattern = messages.getProperty(key, key);
         Object[] resolved = new Object[params == null ? 0 : params.length];
         for (int i = 0; i < resolved.length; i++) {

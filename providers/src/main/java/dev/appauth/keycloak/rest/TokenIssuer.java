@@ -72,14 +72,7 @@ final class TokenIssuer {
      * authenticates it with the realm's client-authentication flow: confidential clients send HTTP Basic.
      */
     AuthenticatedClient authenticateClient(String requestedClientId, EventBuilder event) {
-        String clientId = requestedClientId == null ? config.defaultClientId() : requestedClientId;
-        ClientModel client = realm.getClientByClientId(clientId);
-        if (client == null || !client.isEnabled() || client.isBearerOnly()
-                || !(clientId.equals(config.defaultClientId())
-                     || "true".equals(client.getAttribute(AuthApiConfig.ALLOWED_CLIENT_ATTRIBUTE)))) {
-            throw new ApiException(Response.Status.BAD_REQUEST, "invalid_client",
-                    "Unknown client, or client not allowed to use this API");
-        }
+        String clientId = allowedClient(realm, config, requestedClientId).getClientId();
         form.putSingle(OAuth2Constants.CLIENT_ID, clientId);
         useFormParameters();
         // Keycloak's client authenticators read client_id from a form body or HTTP Basic; for a JSON
@@ -105,6 +98,19 @@ final class TokenIssuer {
     private ApiException clientAuthenticationFailed() {
         return new ApiException(Response.Status.UNAUTHORIZED, "invalid_client", "Client authentication failed")
                 .withHeader("WWW-Authenticate", "Basic realm=\"" + realm.getName() + "\"");
+    }
+
+    /** The client a request names (or the default), if it exists, is enabled and the admin allowed it for this API. */
+    static ClientModel allowedClient(RealmModel realm, AuthApiConfig config, String requestedClientId) {
+        String clientId = requestedClientId == null ? config.defaultClientId() : requestedClientId;
+        ClientModel client = realm.getClientByClientId(clientId);
+        if (client == null || !client.isEnabled() || client.isBearerOnly()
+                || !(clientId.equals(config.defaultClientId())
+                     || "true".equals(client.getAttribute(AuthApiConfig.ALLOWED_CLIENT_ATTRIBUTE)))) {
+            throw new ApiException(Response.Status.BAD_REQUEST, "invalid_client",
+                    "Unknown client, or client not allowed to use this API");
+        }
+        return client;
     }
 
     GrantResult passwordGrant(AuthenticatedClient client, String username, String password, EventBuilder event) {

@@ -31,6 +31,17 @@ class JsonRequestTest {
     }
 
     @Test
+    void tellsALeftOutFieldFromANullOne() {
+        JsonRequest request = read(JSON, "{\"first_name\":null,\"last_name\":\"x\"}");
+        assertThat(request.present("first_name")).isTrue();
+        assertThat(request.isNull("first_name")).isTrue();
+        assertThat(request.present("last_name")).isTrue();
+        assertThat(request.isNull("last_name")).isFalse();
+        assertThat(request.present("username")).isFalse();
+        assertThat(request.isNull("username")).isFalse();
+    }
+
+    @Test
     void readsStringFields() {
         JsonRequest request = read(JSON, "{\"email\":\"a@example.com\",\"unknown\":[1,2]}");
         assertThat(request.string("email", true, 254)).isEqualTo("a@example.com");

@@ -3,6 +3,7 @@ package dev.appauth.keycloak.store;
 import java.lang.reflect.Proxy;
 import java.util.List;
 
+import org.keycloak.models.KeycloakContext;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.KeycloakSessionFactory;
 import org.keycloak.models.KeycloakTransaction;
@@ -30,6 +31,11 @@ public final class KeycloakStandIns {
     }
 
     public static KeycloakSession session(List<KeycloakTransaction> enlisted) {
+        return session(enlisted, null);
+    }
+
+    /** A session that records after-completion transactions and, if given, has this context. */
+    public static KeycloakSession session(List<KeycloakTransaction> enlisted, KeycloakContext context) {
         KeycloakTransactionManager manager = (KeycloakTransactionManager) Proxy.newProxyInstance(
                 KeycloakTransactionManager.class.getClassLoader(), new Class<?>[] { KeycloakTransactionManager.class },
                 (proxy, method, args) -> {
@@ -43,6 +49,9 @@ public final class KeycloakStandIns {
                 new Class<?>[] { KeycloakSession.class }, (proxy, method, args) -> {
                     if (method.getName().equals("getTransactionManager")) {
                         return manager;
+                    }
+                    if (method.getName().equals("getContext") && context != null) {
+                        return context;
                     }
                     throw new UnsupportedOperationException(method.getName());
                 });

@@ -1,0 +1,47 @@
+package dev.appauth.keycloak.email;
+
+import java.util.HashMap;
+import java.util.Map;
+
+import org.keycloak.email.EmailException;
+import org.keycloak.email.EmailTemplateProvider;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.RealmModel;
+import org.keycloak.models.UserModel;
+
+/**
+ * The account mails of the email theme ({@code themes/app-auth/email}): each a template under {@code html/} and
+ * {@code text/} and a localised subject in {@code messages/}. Keycloak's EmailTemplateProvider renders them
+ * with the realm's email theme in the user's locale (the {@code locale} attribute, else the realm default).
+ */
+public enum AccountEmail {
+
+    VERIFY_EMAIL("appAuthVerifyEmailSubject", "app-auth-verify-email.ftl"),
+    PASSWORD_RESET("appAuthPasswordResetSubject", "app-auth-password-reset.ftl"),
+    PASSWORD_CHANGED("appAuthPasswordChangedSubject", "app-auth-password-changed.ftl"),
+    ACCOUNT_EXISTS("appAuthAccountExistsSubject", "app-auth-account-exists.ftl");
+
+    private final String subjectKey;
+    private final String template;
+
+    AccountEmail(String subjectKey, String template) {
+        this.subjectKey = subjectKey;
+        this.template = template;
+    }
+
+    public String subjectKey() {
+        return subjectKey;
+    }
+
+    public String template() {
+        return template;
+    }
+
+    /** Renders and sends the mail to the user's address, now, on the calling thread. */
+    public void send(KeycloakSession session, RealmModel realm, UserModel user, Map<String, Object> attributes)
+            throws EmailException {
+        // the template provider adds its own entries to the map it is given
+        session.getProvider(EmailTemplateProvider.class).setRealm(realm).setUser(user)
+                .send(subjectKey, template, new HashMap<>(attributes));
+    }
+}

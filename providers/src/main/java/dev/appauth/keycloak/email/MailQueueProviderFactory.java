@@ -1,0 +1,6 @@
+package dev.appauth.keycloak.email;
+
+import org.keycloak.provider.ProviderFactory;
+
+public interface MailQueueProviderFactory extends ProviderFactory<MailQueueProvider> {
+}

@@ -1,0 +1,64 @@
+package dev.appauth.keycloak.lifecycle;
+
+import java.util.List;
+import java.util.Map;
+
+import dev.appauth.keycloak.rest.ApiException;
+import dev.appauth.keycloak.rest.MessageFormatter;
+import jakarta.ws.rs.core.Response;
+import org.keycloak.credential.hash.PasswordHashProvider;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.PasswordPolicy;
+import org.keycloak.models.RealmModel;
+import org.keycloak.models.UserCredentialModel;
+import org.keycloak.models.UserModel;
+import org.keycloak.policy.PasswordPolicyManagerProvider;
+import org.keycloak.policy.PolicyError;
+
+/** Setting a password the way Keycloak's own flows do: the realm's policy (history included) decides. */
+public final class NewPasswords {
+
+    private NewPasswords() {
+    }
+
+    /**
+     * @param field the request field the password came in, for {@code field_errors}
+     * @return 400 weak_password with the policy's message in the user's language, or null if the policy accepts it
+     */
+    public static ApiException check(KeycloakSession session, UserModel user, String password, String field) {
+        RealmModel realm = session.getContext().getRealm();
+        PolicyError weak = session.getProvider(PasswordPolicyManagerProvider.class).validate(realm, user, password);
+        return weak == null ? null : weakPassword(session, user, weak, field);
+    }
+
+    /**
+     * The policy check for an account that will not be created (strict registration of a taken address), plus one
+     * password hash, so that the answer costs what creating the account would have cost.
+     *
+     * @param login the username (or email) the account would have had, for the policies that compare with it
+     */
+    public static ApiException checkWithoutAccount(KeycloakSession session, String login, String password, String field) {
+        PolicyError weak = session.getProvider(PasswordPolicyManagerProvider.class).validate(login, password);
+        if (weak != null) {
+            return weakPassword(session, null, weak, field);
+        }
+        PasswordPolicy policy = session.getContext().getRealm().getPasswordPolicy();
+        PasswordHashProvider hash = policy.getHashAlgorithm() == null ? session.getProvider(PasswordHashProvider.class)
+                : session.getProvider(PasswordHashProvider.class, policy.getHashAlgorithm());
+        hash.encodedCredential(password, policy.getHashIterations());
+        return null;
+    }
+
+    private static ApiException weakPassword(KeycloakSession session, UserModel user, PolicyError weak, String field) {
+        String message = new MessageFormatter(session, session.getContext().getRealm(), session.getContext().resolveLocale(user))
+                .format(weak.getMessage(), weak.getParameters());
+        return new ApiException(Response.Status.BAD_REQUEST, "weak_password", "The password does not meet the password policy",
+                Map.of(field, List.of(message)));
+    }
+
+    /** Stores the password (the old one moves to the history) and drops an admin's "update password" request. */
+    static void set(UserModel user, String password) {
+        user.credentialManager().updateCredential(UserCredentialModel.password(password, false));
+        user.removeRequiredAction(UserModel.RequiredAction.UPDATE_PASSWORD);
+    }
+}
