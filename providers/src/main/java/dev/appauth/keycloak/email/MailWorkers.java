@@ -13,6 +13,8 @@ import java.util.concurrent.atomic.LongAdder;
 
 import org.jboss.logging.Logger;
 
+import dev.appauth.keycloak.Failures;
+
 /**
  * The worker pool behind the mail queue, owned by the provider factory: a fixed number of threads and a bounded
  * queue, so a slow or dead SMTP server costs at most that many blocked threads and that many waiting mails,
@@ -87,20 +89,9 @@ final class MailWorkers implements AutoCloseable {
         } catch (Exception e) {
             failed.increment();
             // the chain of exception types says what went wrong; messages may carry addresses, so they stay at DEBUG
-            LOG.warnf("Could not send a %s mail (%d failures so far): %s", kind, failed.sum(), causes(e));
+            LOG.warnf("Could not send a %s mail (%d failures so far): %s", kind, failed.sum(), Failures.describe(e));
             LOG.debugf(e, "Sending a %s mail failed", kind);
         }
-    }
-
-    static String causes(Throwable e) {
-        StringBuilder chain = new StringBuilder();
-        for (Throwable t = e; t != null && chain.length() < 500; t = t.getCause() == t ? null : t.getCause()) {
-            if (chain.length() > 0) {
-                chain.append(" < ");
-            }
-            chain.append(t.getClass().getName());
-        }
-        return chain.toString();
     }
 
     Map<String, String> info() {

@@ -1,7 +1,6 @@
 package dev.appauth.keycloak.rest;
 
 import java.io.InputStream;
-import java.sql.SQLException;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -33,6 +32,8 @@ import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import org.jboss.logging.Logger;
+
+import dev.appauth.keycloak.Failures;
 import org.keycloak.common.util.Time;
 import org.keycloak.events.Details;
 import org.keycloak.events.Errors;
@@ -765,11 +766,11 @@ public class AuthResource {
             response = error(new ApiException(Response.Status.CONFLICT, "conflict", "The account changed concurrently; try again"));
         } catch (RuntimeException e) {
             session.getTransactionManager().setRollbackOnly();
-            if (isUnavailable(e)) {
+            if (Failures.isUnavailable(e)) {
                 LOG.warnf("A dependency is unavailable: %s", e.getClass().getName());
                 response = error(ApiException.unavailable());
             } else {
-                LOG.errorf("Unexpected error in %s: %s", session.getContext().getUri().getPath(), describe(e));
+                LOG.errorf("Unexpected error in %s: %s", session.getContext().getUri().getPath(), Failures.describe(e));
                 LOG.debug("Unexpected error", e);
                 response = error(new ApiException(Response.Status.INTERNAL_SERVER_ERROR, "server_error",
                         "The server could not complete the request"));
@@ -785,10 +786,10 @@ public class AuthResource {
             return endpoint.get();
         } catch (RuntimeException e) {
             session.getTransactionManager().setRollbackOnly();
-            LOG.errorf("Unexpected error in %s: %s", session.getContext().getUri().getPath(), describe(e));
+            LOG.errorf("Unexpected error in %s: %s", session.getContext().getUri().getPath(), Failures.describe(e));
             LOG.debug("Unexpected error", e);
             return session.getProvider(LoginFormsProvider.class).setError(Messages.INTERNAL_SERVER_ERROR)
-                    .createErrorPage(isUnavailable(e) ? Response.Status.SERVICE_UNAVAILABLE : Response.Status.INTERNAL_SERVER_ERROR);
+                    .createErrorPage(Failures.isUnavailable(e) ? Response.Status.SERVICE_UNAVAILABLE : Response.Status.INTERNAL_SERVER_ERROR);
         }
     }
 
@@ -802,47 +803,5 @@ public class AuthResource {
         Response response = json(e.getStatus(), body);
         e.getHeaders().forEach((name, value) -> response.getHeaders().putSingle(name, value));
         return response;
-    }
-
-    /**
-     * SQL states that mean "the database is not there right now", not "this request is wrong":
-     * connection exceptions (08), insufficient resources (53), operator intervention such as a
-     * shutdown or restart (57P), and driver errors without a state (pool acquisition timeouts).
-     */
-    private static boolean isUnavailableState(String state) {
-        return state == null || state.startsWith("08") || state.startsWith("53") || state.startsWith("57P");
-    }
-
-    /** Exception classes and SQL states of a cause chain: enough to diagnose, without messages that may carry data. */
-    static String describe(Throwable e) {
-        StringBuilder chain = new StringBuilder();
-        for (Throwable t = e; t != null && chain.length() < 1000; t = t.getCause() == t ? null : t.getCause()) {
-            if (chain.length() > 0) {
-                chain.append(" <- ");
-            }
-            chain.append(t.getClass().getName());
-            if (t instanceof SQLException sql && sql.getSQLState() != null) {
-                chain.append(" [SQLState ").append(sql.getSQLState()).append(']');
-            }
-        }
-        return chain.toString();
-    }
-
-    /** Database or token store down: the caller may retry later, nothing was recorded. */
-    static boolean isUnavailable(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof SQLException sql && isUnavailableState(sql.getSQLState())) {
-                return true;
-            }
-            String name = t.getClass().getSimpleName();
-            if (name.equals("JDBCConnectionException") || name.equals("TokenStoreUnavailableException")
-                    || name.equals("CannotAcquireLockException")) {
-                return true;
-            }
-            if (t.getCause() == t) {
-                break;
-            }
-        }
-        return false;
     }
 }

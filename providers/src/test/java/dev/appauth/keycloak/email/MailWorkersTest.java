@@ -70,9 +70,9 @@ class MailWorkersTest {
 
     @Test
     void failureLogsNameTheExceptionTypesOnlyNotTheirMessages() {
-        String causes = MailWorkers.causes(new RuntimeException("x", new EmailException("to someone@example.com",
+        String causes = dev.appauth.keycloak.Failures.describe(new RuntimeException("x", new EmailException("to someone@example.com",
                 new java.net.ConnectException("Connection refused"))));
-        assertThat(causes).isEqualTo("java.lang.RuntimeException < org.keycloak.email.EmailException < java.net.ConnectException")
+        assertThat(causes).isEqualTo("java.lang.RuntimeException <- org.keycloak.email.EmailException <- java.net.ConnectException")
                 .doesNotContain("@");
     }
 
