@@ -29,6 +29,12 @@ public final class KeycloakStack implements AutoCloseable {
     /** Option of Keycloak's passwordBlacklist policy provider (DenylistPasswordPolicyProviderFactory, SPI password-policy). */
     static final String BLACKLISTS_PATH_OPTION = "--spi-password-policy--password-blacklist--blacklists-path";
 
+    /**
+     * Keycloak feature behind the bundle's admin-console tab (Realm settings, Auth API): the declarative-UI
+     * SPI, experimental in Keycloak 26.7. Without it the tab is absent and the API works unchanged.
+     */
+    static final String CONSOLE_TAB_FEATURE = "declarative-ui";
+
     private static final System.Logger LOG = System.getLogger(KeycloakStack.class.getName());
 
     private final StackConfig config;
@@ -151,7 +157,42 @@ public final class KeycloakStack implements AutoCloseable {
             args.addAll(RedisService.keycloakOptions(config.redisKeyPrefix()));
         }
         args.addAll(config.extraKeycloakArgs());
-        return args;
+        String envFeatures = config.extraKeycloakEnv().getOrDefault("KC_FEATURES",
+                config.inheritKeycloakEnv() ? System.getenv("KC_FEATURES") : null);
+        return withFeature(args, envFeatures, CONSOLE_TAB_FEATURE);
+    }
+
+    /**
+     * Adds a feature to Keycloak's --features option, keeping the features already named there (in the
+     * arguments, or in KC_FEATURES, which a --features argument would override).
+     */
+    static List<String> withFeature(List<String> args, String envFeatures, String feature) {
+        List<String> result = new ArrayList<>(args);
+        for (int i = 0; i < result.size(); i++) {
+            String arg = result.get(i);
+            if (arg.startsWith("--features=")) {
+                result.set(i, "--features=" + addFeature(arg.substring("--features=".length()), feature));
+                return result;
+            }
+            if (arg.equals("--features") && i + 1 < result.size()) {
+                result.set(i + 1, addFeature(result.get(i + 1), feature));
+                return result;
+            }
+        }
+        result.add("--features=" + addFeature(envFeatures, feature));
+        return result;
+    }
+
+    private static String addFeature(String features, String feature) {
+        if (features == null || features.isBlank()) {
+            return feature;
+        }
+        for (String f : features.split(",")) {
+            if (f.trim().equals(feature) || f.trim().startsWith(feature + ":")) {
+                return features;
+            }
+        }
+        return features + "," + feature;
     }
 
     private Map<String, String> keycloakEnv() {
