@@ -34,6 +34,9 @@ public final class KeycloakStack implements AutoCloseable {
      * SPI, experimental in Keycloak 26.7. Without it the tab is absent and the API works unchanged.
      */
     static final String CONSOLE_TAB_FEATURE = "declarative-ui";
+    /** Lets the tab find the allowed clients by a database query instead of scanning every client. */
+    static final String SEARCHABLE_ATTRIBUTES_OPTION = "--spi-client--jpa--searchable-attributes";
+    static final String ALLOWED_CLIENT_ATTRIBUTE = "auth-api.allowed";
 
     private static final System.Logger LOG = System.getLogger(KeycloakStack.class.getName());
 
@@ -157,42 +160,48 @@ public final class KeycloakStack implements AutoCloseable {
             args.addAll(RedisService.keycloakOptions(config.redisKeyPrefix()));
         }
         args.addAll(config.extraKeycloakArgs());
-        String envFeatures = config.extraKeycloakEnv().getOrDefault("KC_FEATURES",
-                config.inheritKeycloakEnv() ? System.getenv("KC_FEATURES") : null);
-        return withFeature(args, envFeatures, CONSOLE_TAB_FEATURE);
+        args = withListOption(args, "--features", keycloakEnv("KC_FEATURES"), CONSOLE_TAB_FEATURE);
+        return withListOption(args, SEARCHABLE_ATTRIBUTES_OPTION,
+                keycloakEnv("KC_SPI_CLIENT__JPA__SEARCHABLE_ATTRIBUTES"), ALLOWED_CLIENT_ATTRIBUTE);
+    }
+
+    /** A Keycloak variable as the server will see it. */
+    private String keycloakEnv(String name) {
+        return config.extraKeycloakEnv().getOrDefault(name, config.inheritKeycloakEnv() ? System.getenv(name) : null);
     }
 
     /**
-     * Adds a feature to Keycloak's --features option, keeping the features already named there (in the
-     * arguments, or in KC_FEATURES, which a --features argument would override).
+     * Adds a value to a comma-separated Keycloak option, keeping the values already given (in the
+     * arguments, or in its environment variable, which the argument would override).
      */
-    static List<String> withFeature(List<String> args, String envFeatures, String feature) {
+    static List<String> withListOption(List<String> args, String option, String envValue, String value) {
         List<String> result = new ArrayList<>(args);
         for (int i = 0; i < result.size(); i++) {
             String arg = result.get(i);
-            if (arg.startsWith("--features=")) {
-                result.set(i, "--features=" + addFeature(arg.substring("--features=".length()), feature));
+            if (arg.startsWith(option + "=")) {
+                result.set(i, option + "=" + addValue(arg.substring(option.length() + 1), value));
                 return result;
             }
-            if (arg.equals("--features") && i + 1 < result.size()) {
-                result.set(i + 1, addFeature(result.get(i + 1), feature));
+            if (arg.equals(option) && i + 1 < result.size()) {
+                result.set(i + 1, addValue(result.get(i + 1), value));
                 return result;
             }
         }
-        result.add("--features=" + addFeature(envFeatures, feature));
+        result.add(option + "=" + addValue(envValue, value));
         return result;
     }
 
-    private static String addFeature(String features, String feature) {
-        if (features == null || features.isBlank()) {
-            return feature;
+    private static String addValue(String values, String value) {
+        if (values == null || values.isBlank()) {
+            return value;
         }
-        for (String f : features.split(",")) {
-            if (f.trim().equals(feature) || f.trim().startsWith(feature + ":")) {
-                return features;
+        for (String v : values.split(",")) {
+            // a feature may carry its version: declarative-ui:v1
+            if (v.trim().equals(value) || v.trim().startsWith(value + ":")) {
+                return values;
             }
         }
-        return features + "," + feature;
+        return values + "," + value;
     }
 
     private Map<String, String> keycloakEnv() {

@@ -54,22 +54,22 @@ final class AllowedClientsSync {
         return session.getAttribute(SYNCING) != null;
     }
 
+    /** The clients whose state saving this list would change. */
+    static Stream<ClientModel> changes(KeycloakSession session, RealmModel realm, List<String> clientIds) {
+        Set<String> wanted = new HashSet<>(clientIds);
+        Stream<ClientModel> unlisted = AllowedClients.find(session, realm).filter(client -> !wanted.contains(client.getClientId()));
+        Stream<ClientModel> listed = clientIds.stream().map(realm::getClientByClientId)
+                .filter(client -> client != null && !AllowedClients.isAllowed(client));
+        return Stream.concat(unlisted, listed);
+    }
+
     /** The console saved the list: exactly these clients are allowed now, no other. */
     static void apply(KeycloakSession session, RealmModel realm, List<String> clientIds) {
-        Set<String> wanted = new HashSet<>(clientIds);
-        AllowedClients.find(session, realm)
-                .filter(client -> !wanted.contains(client.getClientId()))
-                .toList()
-                .forEach(client -> {
-                    AllowedClients.setAllowed(client, false);
-                    LOG.debugf("Realm %s: client %s no longer allowed for the Auth API", realm.getName(), client.getClientId());
-                });
-        for (String clientId : clientIds) {
-            ClientModel client = realm.getClientByClientId(clientId);
-            if (client != null && !AllowedClients.isAllowed(client)) {
-                AllowedClients.setAllowed(client, true);
-                LOG.debugf("Realm %s: client %s allowed for the Auth API", realm.getName(), clientId);
-            }
+        for (ClientModel client : changes(session, realm, clientIds).toList()) {
+            boolean allowed = !AllowedClients.isAllowed(client);
+            AllowedClients.setAllowed(client, allowed);
+            LOG.debugf("Realm %s: client %s %s for the Auth API", realm.getName(), client.getClientId(),
+                    allowed ? "allowed" : "no longer allowed");
         }
     }
 

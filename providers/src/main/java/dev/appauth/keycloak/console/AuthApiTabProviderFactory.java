@@ -2,10 +2,12 @@ package dev.appauth.keycloak.console;
 
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 
 import org.keycloak.Config;
 import org.keycloak.component.ComponentModel;
 import org.keycloak.component.ComponentValidationException;
+import org.keycloak.models.ClientModel;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.KeycloakSessionFactory;
 import org.keycloak.models.RealmModel;
@@ -61,8 +63,9 @@ public class AuthApiTabProviderFactory implements UiTabProviderFactory<Void> {
     }
 
     /**
-     * Every listed client must exist. Normalises the list (sorted, one per line) and drops what the console
-     * adds on creation besides the form: it copies the page's route parameters (realm, tab) into the config.
+     * Every listed client must exist, and the admin may change (manage) every client whose state the
+     * save would change. Normalises the list (sorted, one per line) and drops what the console adds on
+     * creation besides the form: it copies the page's route parameters (realm, tab) into the config.
      */
     @Override
     public void validateConfiguration(KeycloakSession session, RealmModel realm, ComponentModel model)
@@ -71,6 +74,14 @@ public class AuthApiTabProviderFactory implements UiTabProviderFactory<Void> {
         List<String> unknown = clientIds.stream().filter(id -> realm.getClientByClientId(id) == null).toList();
         if (!unknown.isEmpty()) {
             throw new ComponentValidationException("authApiUnknownClients", String.join(", ", unknown));
+        }
+        if (!AllowedClientsSync.isSyncing(session)) {
+            Predicate<ClientModel> mayChange = AdminClientPermission.of(session, realm);
+            List<String> refused = AllowedClientsSync.changes(session, realm, clientIds)
+                    .filter(mayChange.negate()).map(ClientModel::getClientId).sorted().toList();
+            if (!refused.isEmpty()) {
+                throw new ComponentValidationException("authApiClientsNotManageable", String.join(", ", refused));
+            }
         }
         model.getConfig().keySet().removeIf(key -> !AllowedClientsList.CONFIG_KEY.equals(key));
         AllowedClientsList.store(model, clientIds);

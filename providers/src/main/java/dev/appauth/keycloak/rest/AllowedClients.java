@@ -1,10 +1,13 @@
 package dev.appauth.keycloak.rest;
 
 import java.util.Map;
+import java.util.Objects;
 import java.util.stream.Stream;
 
+import org.jboss.logging.Logger;
 import org.keycloak.models.ClientModel;
 import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.ModelException;
 import org.keycloak.models.RealmModel;
 
 /**
@@ -15,6 +18,11 @@ import org.keycloak.models.RealmModel;
 public final class AllowedClients {
 
     public static final String ATTRIBUTE = "auth-api.allowed";
+
+    /** Keycloak's option naming the client attributes its database may be searched by. */
+    public static final String SEARCHABLE_OPTION = "--spi-client--jpa--searchable-attributes";
+
+    private static final Logger LOG = Logger.getLogger(AllowedClients.class);
 
     private AllowedClients() {
     }
@@ -31,9 +39,19 @@ public final class AllowedClients {
         }
     }
 
-    /** The realm's allowed clients, found by an attribute query (not a scan of every client). */
+    /**
+     * The realm's allowed clients: a database query when the attribute is searchable (Keycloak allows it
+     * only for attributes named in {@value #SEARCHABLE_OPTION}), otherwise a scan of the realm's clients.
+     */
     public static Stream<ClientModel> find(KeycloakSession session, RealmModel realm) {
-        return session.clients().searchClientsByAttributes(realm, Map.of(ATTRIBUTE, "true"), null, null)
-                .filter(AllowedClients::isAllowed);
+        Stream<ClientModel> clients;
+        try {
+            clients = session.clients().searchClientsByAttributes(realm, Map.of(ATTRIBUTE, "true"), null, null);
+        } catch (ModelException notSearchable) {
+            LOG.debugf("Scanning the clients of realm %s (%s); add %s to %s for a query",
+                    realm.getName(), notSearchable.getMessage(), ATTRIBUTE, SEARCHABLE_OPTION);
+            clients = realm.getClientsStream();
+        }
+        return clients.filter(Objects::nonNull).filter(AllowedClients::isAllowed);
     }
 }
