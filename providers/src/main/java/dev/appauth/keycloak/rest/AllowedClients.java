@@ -1,5 +1,6 @@
 package dev.appauth.keycloak.rest;
 
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.stream.Stream;
@@ -44,14 +45,14 @@ public final class AllowedClients {
      * only for attributes named in {@value #SEARCHABLE_OPTION}), otherwise a scan of the realm's clients.
      */
     public static Stream<ClientModel> find(KeycloakSession session, RealmModel realm) {
-        Stream<ClientModel> clients;
+        List<ClientModel> clients;
         try {
-            clients = session.clients().searchClientsByAttributes(realm, Map.of(ATTRIBUTE, "true"), null, null);
+            clients = session.clients().searchClientsByAttributes(realm, Map.of(ATTRIBUTE, "true"), null, null).toList();
         } catch (ModelException notSearchable) {
             LOG.debugf("Scanning the clients of realm %s (%s); add %s to %s for a query",
                     realm.getName(), notSearchable.getMessage(), ATTRIBUTE, SEARCHABLE_OPTION);
-            clients = realm.getClientsStream();
+            clients = realm.getClientsStream().toList();
         }
-        return clients.filter(Objects::nonNull).filter(AllowedClients::isAllowed);
+        return clients.stream().filter(Objects::nonNull).filter(AllowedClients::isAllowed);
     }
 }
