@@ -42,7 +42,12 @@ public class AuthApiTabProviderFactory implements UiTabProviderFactory<Void> {
                 + AllowedClients.ATTRIBUTE + "=true).";
     }
 
-    /** A tab of Realm settings, at /#/{realm}/realm-settings/auth-api; the title is the message with the provider id as key. */
+    /**
+     * A tab of Realm settings, at /#/{realm}/realm-settings/auth-api, titled by the message whose key is
+     * the provider id. Every tab bar on the page matches this against the URL, so the nested bars of
+     * Client policies, User profile and Keys show it too (a link here), and their sub-pages hide it;
+     * the console's route patterns allow nothing better.
+     */
     @Override
     public String getPath() {
         return "/:realm/realm-settings/:tab";
