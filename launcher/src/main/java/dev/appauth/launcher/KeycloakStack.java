@@ -29,6 +29,15 @@ public final class KeycloakStack implements AutoCloseable {
     /** Option of Keycloak's passwordBlacklist policy provider (DenylistPasswordPolicyProviderFactory, SPI password-policy). */
     static final String BLACKLISTS_PATH_OPTION = "--spi-password-policy--password-blacklist--blacklists-path";
 
+    /**
+     * Keycloak feature behind the bundle's admin-console tab (Realm settings, Auth API): the declarative-UI
+     * SPI, experimental in Keycloak 26.7. Without it the tab is absent and the API works unchanged.
+     */
+    static final String CONSOLE_TAB_FEATURE = "declarative-ui";
+    /** Lets the tab find the allowed clients by a database query instead of scanning every client. */
+    static final String SEARCHABLE_ATTRIBUTES_OPTION = "--spi-client--jpa--searchable-attributes";
+    static final String ALLOWED_CLIENT_ATTRIBUTE = "auth-api.allowed";
+
     private static final System.Logger LOG = System.getLogger(KeycloakStack.class.getName());
 
     private final StackConfig config;
@@ -151,7 +160,48 @@ public final class KeycloakStack implements AutoCloseable {
             args.addAll(RedisService.keycloakOptions(config.redisKeyPrefix()));
         }
         args.addAll(config.extraKeycloakArgs());
-        return args;
+        args = withListOption(args, "--features", keycloakEnv("KC_FEATURES"), CONSOLE_TAB_FEATURE);
+        return withListOption(args, SEARCHABLE_ATTRIBUTES_OPTION,
+                keycloakEnv("KC_SPI_CLIENT__JPA__SEARCHABLE_ATTRIBUTES"), ALLOWED_CLIENT_ATTRIBUTE);
+    }
+
+    /** A Keycloak variable as the server will see it. */
+    private String keycloakEnv(String name) {
+        return config.extraKeycloakEnv().getOrDefault(name, config.inheritKeycloakEnv() ? System.getenv(name) : null);
+    }
+
+    /**
+     * Adds a value to a comma-separated Keycloak option, keeping the values already given (in the
+     * arguments, or in its environment variable, which the argument would override).
+     */
+    static List<String> withListOption(List<String> args, String option, String envValue, String value) {
+        List<String> result = new ArrayList<>(args);
+        for (int i = 0; i < result.size(); i++) {
+            String arg = result.get(i);
+            if (arg.startsWith(option + "=")) {
+                result.set(i, option + "=" + addValue(arg.substring(option.length() + 1), value));
+                return result;
+            }
+            if (arg.equals(option) && i + 1 < result.size()) {
+                result.set(i + 1, addValue(result.get(i + 1), value));
+                return result;
+            }
+        }
+        result.add(option + "=" + addValue(envValue, value));
+        return result;
+    }
+
+    private static String addValue(String values, String value) {
+        if (values == null || values.isBlank()) {
+            return value;
+        }
+        for (String v : values.split(",")) {
+            // a feature may carry its version: declarative-ui:v1
+            if (v.trim().equals(value) || v.trim().startsWith(value + ":")) {
+                return values;
+            }
+        }
+        return values + "," + value;
     }
 
     private Map<String, String> keycloakEnv() {

@@ -43,9 +43,6 @@ record AuthApiConfig(String defaultClientId, int maxBodyBytes, RateLimitRules ra
         }
     }
 
-    /** Client attribute an admin sets to "true" to let a first-party app name its client with client_id. */
-    static final String ALLOWED_CLIENT_ATTRIBUTE = "auth-api.allowed";
-
     static AuthApiConfig from(Config.Scope scope) {
         return new AuthApiConfig(
                 scope.get("default-client-id", DEFAULT_CLIENT_ID),

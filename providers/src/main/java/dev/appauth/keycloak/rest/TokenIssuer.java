@@ -106,7 +106,7 @@ final class TokenIssuer {
         ClientModel client = realm.getClientByClientId(clientId);
         if (client == null || !client.isEnabled() || client.isBearerOnly()
                 || !(clientId.equals(config.defaultClientId())
-                     || "true".equals(client.getAttribute(AuthApiConfig.ALLOWED_CLIENT_ATTRIBUTE)))) {
+                     || AllowedClients.isAllowed(client))) {
             throw new ApiException(Response.Status.BAD_REQUEST, "invalid_client",
                     "Unknown client, or client not allowed to use this API");
         }
