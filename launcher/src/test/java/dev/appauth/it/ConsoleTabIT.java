@@ -23,12 +23,15 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * truth: /auth/login follows it, and the tab shows changes made to it elsewhere.
  */
 @ExtendWith(KeycloakStackExtension.class)
+@SuppressWarnings("unchecked")
 class ConsoleTabIT {
 
     private static final String TAB_PROVIDER = "org.keycloak.services.ui.extend.UiTabProvider";
     private static final String PROVIDER_ID = "auth-api";
     private static final String ATTRIBUTE = "auth-api.allowed";
     private static final String FIELD = "allowedClients";
+    private static final String URLS_FIELD = "actionUrls";
+    private static final String URL_ATTRIBUTE = "auth-api.action-url";
 
     // --- what the console does --------------------------------------------------------------------
 
@@ -61,8 +64,19 @@ class ConsoleTabIT {
         return map("providerId", PROVIDER_ID, "providerType", TAB_PROVIDER, "parentId", realmId(), "config", config);
     }
 
+    /** Save as the console does it: every field of the form, the untouched ones as the tab showed them. */
     private static Http.Reply save(JsonNode component, List<String> clientIds) {
-        return AuthApi.admin("PUT", AuthApi.REALM + "/components/" + component.get("id").asText(), saveBody(clientIds));
+        return save(component, clientIds, component.path("config").path(URLS_FIELD).path(0).asText(""));
+    }
+
+    private static Http.Reply save(JsonNode component, List<String> clientIds, String actionUrls) {
+        Map<String, Object> body = saveBody(clientIds);
+        ((Map<String, Object>) body.get("config")).put(URLS_FIELD, List.of(actionUrls));
+        return AuthApi.admin("PUT", AuthApi.REALM + "/components/" + component.get("id").asText(), body);
+    }
+
+    private static String actionUrlOf(String clientId) {
+        return clientRep(clientId).path("attributes").path(URL_ATTRIBUTE).asText(null);
     }
 
     private static String realmId() {
@@ -283,5 +297,40 @@ class ConsoleTabIT {
                 save(components.get(0), without(listed(components.get(0)), clientId));
             }
         }
+    }
+
+    @Test
+    void actionPageUrlsAreEditedInTheSameTabAndFollowTheAttribute() {
+        String web = newClient("links-web", false);
+        String mobile = newClient("links-mobile", false);
+        JsonNode tab = openTab();
+        List<String> allowed = listed(tab);
+
+        Http.Reply saved = save(tab, allowed, web + "   https://app.example.com/auth/action\n");
+        assertThat(saved.status()).as(saved.toString()).isEqualTo(204);
+        assertThat(actionUrlOf(web)).isEqualTo("https://app.example.com/auth/action");
+        assertThat(listed(openTab())).as("the allowed list is untouched").isEqualTo(allowed);
+
+        // a malformed line or an unsafe URL is refused with the line named, and nothing changes
+        for (String bad : List.of(web, web + " javascript:alert(1)", web + " /relative")) {
+            Http.Reply refused = save(openTab(), allowed, bad);
+            assertThat(refused.status()).as(bad + " -> " + refused).isEqualTo(400);
+            assertThat(refused.body()).contains(web);
+        }
+        assertThat(actionUrlOf(web)).isEqualTo("https://app.example.com/auth/action");
+
+        // set elsewhere (admin REST API): the tab shows it
+        updateClient(mobile, Map.of("attributes", Map.of(URL_ATTRIBUTE, "https://m.example.com/a")));
+        // lines are sorted by client ID ("links-mobile-…" before "links-web-…")
+        assertThat(openTab().path("config").path(URLS_FIELD).path(0).asText())
+                .isEqualTo(mobile + " https://m.example.com/a\n" + web + " https://app.example.com/auth/action");
+
+        // a line removed in the tab removes the attribute; links of that client go to Keycloak's pages again
+        Http.Reply cleared = save(openTab(), allowed, mobile + " https://m.example.com/a");
+        assertThat(cleared.status()).as(cleared.toString()).isEqualTo(204);
+        assertThat(actionUrlOf(web)).isNull();
+        assertThat(actionUrlOf(mobile)).isEqualTo("https://m.example.com/a");
+        assertThat(save(openTab(), allowed, "").status()).isEqualTo(204);
+        assertThat(actionUrlOf(mobile)).isNull();
     }
 }

@@ -49,7 +49,7 @@ public final class ActionLinks {
     }
 
     /** An absolute http(s) URL with a host; anything else falls back to the hosted page. */
-    static boolean isUsableActionUrl(String actionUrl) {
+    public static boolean isUsableActionUrl(String actionUrl) {
         if (actionUrl == null || actionUrl.isBlank()) {
             return false;
         }

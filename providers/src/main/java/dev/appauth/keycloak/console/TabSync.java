@@ -5,6 +5,9 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Objects;
+import java.util.SortedMap;
+import java.util.TreeMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
@@ -21,27 +24,27 @@ import org.keycloak.models.utils.PostMigrationEvent;
 import org.keycloak.provider.ProviderEvent;
 import org.keycloak.services.ui.extend.UiTabProvider;
 
-import dev.appauth.keycloak.rest.AllowedClients;
 
 /**
- * Both directions between the client attribute (the truth) and the Auth API tab's component (what
- * the console shows and saves).
+ * Both directions between the client attributes (the truth) and the Auth API tab's component (what
+ * the console shows and saves), for every {@link TabField}.
  *
- * <p>Save in the console: {@link #apply} makes exactly the listed clients allowed.
+ * <p>Save in the console: {@link #apply} makes exactly the listed clients carry the attribute, with
+ * the listed values.
  *
- * <p>Everything else that changes the attribute or a listed client (the admin REST API, kcadm,
+ * <p>Everything else that changes an attribute or a listed client (the admin REST API, kcadm,
  * partial import, a client renamed or deleted, a realm import, a deployment that predates the tab)
  * publishes a Keycloak event; the listener notes the realm and, once per transaction, just before it
- * commits, rewrites the component's list from the attributes. So the tab opens on the current state.
+ * commits, rewrites the component's fields from the attributes. So the tab opens on the current state.
  */
-final class AllowedClientsSync {
+final class TabSync {
 
-    private static final Logger LOG = Logger.getLogger(AllowedClientsSync.class);
-    private static final String PENDING = AllowedClientsSync.class.getName() + ".pending";
+    private static final Logger LOG = Logger.getLogger(TabSync.class);
+    private static final String PENDING = TabSync.class.getName() + ".pending";
     /** Set while the sync itself writes the component, so that the factory's callbacks do not write back. */
-    private static final String SYNCING = AllowedClientsSync.class.getName() + ".syncing";
+    private static final String SYNCING = TabSync.class.getName() + ".syncing";
 
-    private AllowedClientsSync() {
+    private TabSync() {
     }
 
     /** The realm's Auth API tab components; the console keeps one per realm (see the factory's onCreate). */
@@ -54,22 +57,26 @@ final class AllowedClientsSync {
         return session.getAttribute(SYNCING) != null;
     }
 
-    /** The clients whose state saving this list would change. */
-    static Stream<ClientModel> changes(KeycloakSession session, RealmModel realm, List<String> clientIds) {
-        Set<String> wanted = new HashSet<>(clientIds);
-        Stream<ClientModel> unlisted = AllowedClients.find(session, realm).filter(client -> !wanted.contains(client.getClientId()));
-        Stream<ClientModel> listed = clientIds.stream().map(realm::getClientByClientId)
-                .filter(client -> client != null && !AllowedClients.isAllowed(client));
+    /** The clients whose attribute saving these entries would change. */
+    static Stream<ClientModel> changes(KeycloakSession session, RealmModel realm, TabField field,
+            SortedMap<String, String> entries) {
+        Stream<ClientModel> unlisted = field.carriers(session, realm).filter(client -> !entries.containsKey(client.getClientId()));
+        Stream<ClientModel> listed = entries.entrySet().stream()
+                .map(e -> {
+                    ClientModel client = realm.getClientByClientId(e.getKey());
+                    return client != null && !e.getValue().equals(field.valueOf(client)) ? client : null;
+                })
+                .filter(Objects::nonNull);
         return Stream.concat(unlisted, listed);
     }
 
-    /** The console saved the list: exactly these clients are allowed now, no other. */
-    static void apply(KeycloakSession session, RealmModel realm, List<String> clientIds) {
-        for (ClientModel client : changes(session, realm, clientIds).toList()) {
-            boolean allowed = !AllowedClients.isAllowed(client);
-            AllowedClients.setAllowed(client, allowed);
-            LOG.debugf("Realm %s: client %s %s for the Auth API", realm.getName(), client.getClientId(),
-                    allowed ? "allowed" : "no longer allowed");
+    /** The console saved the tab: exactly the listed clients carry the attribute now, with the listed values. */
+    static void apply(KeycloakSession session, RealmModel realm, TabField field, SortedMap<String, String> entries) {
+        for (ClientModel client : changes(session, realm, field, entries).toList()) {
+            String value = entries.get(client.getClientId());
+            field.set(client, value);
+            LOG.debugf("Realm %s: client %s: %s %s", realm.getName(), client.getClientId(), field.attribute,
+                    value == null ? "removed" : "set");
         }
     }
 
@@ -81,17 +88,23 @@ final class AllowedClientsSync {
                 // also published for a new client and after a rename
                 ClientModel client = updated.getUpdatedClient();
                 RealmModel realm = client.getRealm();
-                if (listed(realm).contains(client.getClientId()) != AllowedClients.isAllowed(client)) {
-                    pending(updated.getKeycloakSession(), realm).touched.add(client.getId());
+                ComponentModel component = components(realm).findFirst().orElse(null);
+                for (TabField field : TabField.values()) {
+                    String listed = component == null ? null : field.of(component).get(client.getClientId());
+                    if (!Objects.equals(listed, field.valueOf(client))) {
+                        pending(updated.getKeycloakSession(), realm).touched.add(client.getId());
+                    }
                 }
             } else if (event instanceof ClientModel.ClientRemovedEvent removed) {
                 ClientModel client = removed.getClient();
                 RealmModel realm = client.getRealm();
-                if (listed(realm).contains(client.getClientId())) {
+                ComponentModel component = components(realm).findFirst().orElse(null);
+                if (component != null && Stream.of(TabField.values())
+                        .anyMatch(field -> field.of(component).containsKey(client.getClientId()))) {
                     pending(removed.getKeycloakSession(), realm).removed.add(client.getId());
                 }
             } else if (event instanceof RealmModel.RealmPostCreateEvent created) {
-                // new or imported realm: its clients may carry the attribute from the import
+                // new or imported realm: its clients may carry the attributes from the import
                 pending(created.getKeycloakSession(), created.getCreatedRealm()).scanAll = true;
             } else if (event instanceof PostMigrationEvent started) {
                 // server start: catch up with changes made while the tab was not deployed or not enabled
@@ -102,10 +115,6 @@ final class AllowedClientsSync {
             LOG.warnf("Could not update the Auth API tab after %s: %s", event.getClass().getSimpleName(), e.toString());
             LOG.debug("Auth API tab update failed", e);
         }
-    }
-
-    private static List<String> listed(RealmModel realm) {
-        return components(realm).findFirst().map(AllowedClientsList::of).orElse(List.of());
     }
 
     private static void refreshAllRealms(KeycloakSessionFactory factory) {
@@ -162,48 +171,64 @@ final class AllowedClientsSync {
         }
     }
 
-    /** Rewrites the realm's component so that it lists the allowed clients; creates it when the first one appears. */
-    private static void refresh(KeycloakSession session, RealmModel realm, RealmChanges changes) {
+    /** The field's entries as the attributes say now. */
+    private static SortedMap<String, String> current(KeycloakSession session, RealmModel realm, TabField field,
+            RealmChanges changes) {
         // the attribute query may not see this transaction's unflushed changes: the touched clients are read from the model
-        Map<String, String> allowed = new HashMap<>();
+        Map<String, ClientModel> carriers = new HashMap<>();
         Stream<ClientModel> found = changes.scanAll
-                ? realm.getClientsStream().filter(AllowedClients::isAllowed)
-                : AllowedClients.find(session, realm);
-        found.forEach(client -> allowed.put(client.getId(), client.getClientId()));
+                ? realm.getClientsStream().filter(client -> field.valueOf(client) != null)
+                : field.carriers(session, realm);
+        found.forEach(client -> carriers.put(client.getId(), client));
         for (String id : changes.touched) {
             ClientModel client = session.clients().getClientById(realm, id);
-            if (client != null && AllowedClients.isAllowed(client)) {
-                allowed.put(id, client.getClientId());
+            if (client != null && field.valueOf(client) != null) {
+                carriers.put(id, client);
             } else {
-                allowed.remove(id);
+                carriers.remove(id);
             }
         }
-        changes.removed.forEach(allowed::remove);
-        List<String> clientIds = AllowedClientsList.parse(allowed.values());
+        changes.removed.forEach(carriers::remove);
+        SortedMap<String, String> entries = new TreeMap<>();
+        carriers.values().forEach(client -> entries.put(client.getClientId(), field.valueOf(client)));
+        return entries;
+    }
 
+    /** Rewrites the realm's component so that its fields show the attributes; creates it when the first one appears. */
+    private static void refresh(KeycloakSession session, RealmModel realm, RealmChanges changes) {
+        Map<TabField, SortedMap<String, String>> wanted = new LinkedHashMap<>();
+        for (TabField field : TabField.values()) {
+            wanted.put(field, current(session, realm, field, changes));
+        }
         List<ComponentModel> existing = components(realm).sorted(Comparator.comparing(ComponentModel::getId)).toList();
         session.setAttribute(SYNCING, Boolean.TRUE);
         try {
             if (existing.isEmpty()) {
-                if (!clientIds.isEmpty()) {
+                if (wanted.values().stream().anyMatch(entries -> !entries.isEmpty())) {
                     ComponentModel component = new ComponentModel();
                     component.setName(AuthApiTabProviderFactory.ID);
                     component.setProviderId(AuthApiTabProviderFactory.ID);
                     component.setProviderType(UiTabProvider.class.getName());
                     component.setParentId(realm.getId());
-                    AllowedClientsList.store(component, clientIds);
+                    wanted.forEach((field, entries) -> field.store(component, entries));
                     realm.addComponentModel(component);
-                    LOG.debugf("Realm %s: Auth API tab created listing %s", realm.getName(), clientIds);
+                    LOG.debugf("Realm %s: Auth API tab created", realm.getName());
                 }
                 return;
             }
             // two nodes starting at once may both have created one: every node keeps the same (lowest id)
             existing.stream().skip(1).forEach(realm::removeComponent);
             ComponentModel component = new ComponentModel(existing.get(0));
-            if (!AllowedClientsList.of(component).equals(clientIds)) {
-                AllowedClientsList.store(component, clientIds);
+            boolean changed = false;
+            for (Map.Entry<TabField, SortedMap<String, String>> e : wanted.entrySet()) {
+                if (!e.getKey().of(component).equals(e.getValue())) {
+                    e.getKey().store(component, e.getValue());
+                    changed = true;
+                }
+            }
+            if (changed) {
                 realm.updateComponent(component);
-                LOG.debugf("Realm %s: Auth API tab now lists %s", realm.getName(), clientIds);
+                LOG.debugf("Realm %s: Auth API tab follows the client attributes", realm.getName());
             }
         } finally {
             session.removeAttribute(SYNCING);
