@@ -141,7 +141,8 @@ final class KeycloakProcess implements StackService {
             } catch (IOException notYetListening) {
                 // the management interface opens late in the boot; keep polling
             }
-            p.waitFor(500, TimeUnit.MILLISECONDS);
+            // Keycloak logs every DOWN readiness answer at INFO: poll once a second, not more
+            p.waitFor(1, TimeUnit.SECONDS);
         }
         throw new IOException("Keycloak was not ready at " + ready + " within " + readyTimeout.toSeconds() + " s"
                 + logTail());
