@@ -57,7 +57,7 @@ public final class NewPasswords {
     }
 
     /** Stores the password (the old one moves to the history) and drops an admin's "update password" request. */
-    static void set(UserModel user, String password) {
+    public static void set(UserModel user, String password) {
         user.credentialManager().updateCredential(UserCredentialModel.password(password, false));
         user.removeRequiredAction(UserModel.RequiredAction.UPDATE_PASSWORD);
     }

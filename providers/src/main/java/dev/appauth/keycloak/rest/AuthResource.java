@@ -45,7 +45,6 @@ import org.keycloak.jose.jws.JWSInputException;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.ModelDuplicateException;
 import org.keycloak.models.RealmModel;
-import org.keycloak.models.UserCredentialModel;
 import org.keycloak.models.UserModel;
 import org.keycloak.models.UserSessionModel;
 import org.keycloak.models.utils.KeycloakModelUtils;
@@ -130,9 +129,11 @@ public class AuthResource {
             String clientId = request.string("client_id", false, MAX_NAME);
             request.requireValid();
             limits().checkAccount("register", email);
+            // realms that use the email as username take no username field
+            String login = username == null ? email : username;
 
             EventBuilder event = newEvent(EventType.REGISTER)
-                    .detail(Details.USERNAME, username == null ? email : username)
+                    .detail(Details.USERNAME, login)
                     .detail(Details.EMAIL, email)
                     .detail(Details.REGISTER_METHOD, "auth-api");
             TokenIssuer issuer = new TokenIssuer(session, config, cors);
@@ -140,7 +141,7 @@ public class AuthResource {
 
             Map<String, List<String>> attributes = new HashMap<>();
             attributes.put(UserModel.EMAIL, List.of(email));
-            attributes.put(UserModel.USERNAME, List.of(username == null ? email : username));
+            attributes.put(UserModel.USERNAME, List.of(login));
             putIfPresent(attributes, UserModel.FIRST_NAME, firstName);
             putIfPresent(attributes, UserModel.LAST_NAME, lastName);
             putIfPresent(attributes, UserView.PICTURE_ATTRIBUTE, picture);
@@ -153,8 +154,7 @@ public class AuthResource {
                 if (strict && isOnlyEmailTaken(e)) {
                     // strict mode never tells whether an address has an account: the same checks, the same cost, the
                     // same answer; the owner of the address learns about the attempt by mail
-                    ApiException weak = NewPasswords.checkWithoutAccount(session, username == null ? email : username, password,
-                            "password");
+                    ApiException weak = NewPasswords.checkWithoutAccount(session, login, password, "password");
                     if (weak != null) {
                         event.error(Errors.PASSWORD_REJECTED);
                         throw weak;
@@ -176,7 +176,7 @@ public class AuthResource {
                 // the user created above must not survive a refused password
                 throw weak.rollingBack();
             }
-            user.credentialManager().updateCredential(UserCredentialModel.password(password, false));
+            NewPasswords.set(user, password);
             event.user(user);
             new AccountMails(session).verificationTo(user, client.client().getClientId());
 
