@@ -18,7 +18,7 @@ import org.keycloak.provider.ProviderConfigProperty;
 import org.keycloak.provider.ProviderConfigurationBuilder;
 import org.keycloak.services.ui.extend.UiTabProviderFactory;
 
-import dev.appauth.keycloak.rest.AllowedClients;
+import dev.appauth.keycloak.lifecycle.AllowedClients;
 import dev.appauth.keycloak.token.ActionLinks;
 
 /**

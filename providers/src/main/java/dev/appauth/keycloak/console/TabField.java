@@ -14,7 +14,7 @@ import org.keycloak.models.ClientModel;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 
-import dev.appauth.keycloak.rest.AllowedClients;
+import dev.appauth.keycloak.lifecycle.AllowedClients;
 import dev.appauth.keycloak.token.ActionLinks;
 
 /**

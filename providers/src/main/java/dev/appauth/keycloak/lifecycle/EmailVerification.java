@@ -52,7 +52,7 @@ public final class EmailVerification {
     }
 
     /** Spends a checked token of this user and marks the address verified; the caller reports a spent token. */
-    void complete(AccountActionToken token, UserModel user, EventBuilder event) throws InvalidActionTokenException {
+    public void complete(AccountActionToken token, UserModel user, EventBuilder event) throws InvalidActionTokenException {
         tokens.spend(token);
         markVerified(user);
         event.detail(Details.EMAIL, user.getEmail()).detail(Details.TOKEN_ID, token.getId()).success();

@@ -3,9 +3,8 @@ package dev.appauth.keycloak.lifecycle;
 import java.util.List;
 import java.util.Map;
 
-import dev.appauth.keycloak.rest.ApiException;
-import dev.appauth.keycloak.rest.MessageFormatter;
-import jakarta.ws.rs.core.Response;
+import dev.appauth.keycloak.AuthError;
+import dev.appauth.keycloak.AuthException;
 import org.keycloak.credential.hash.PasswordHashProvider;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.PasswordPolicy;
@@ -25,7 +24,7 @@ public final class NewPasswords {
      * @param field the request field the password came in, for {@code field_errors}
      * @return 400 weak_password with the policy's message in the user's language, or null if the policy accepts it
      */
-    public static ApiException check(KeycloakSession session, UserModel user, String password, String field) {
+    public static AuthException check(KeycloakSession session, UserModel user, String password, String field) {
         RealmModel realm = session.getContext().getRealm();
         PolicyError weak = session.getProvider(PasswordPolicyManagerProvider.class).validate(realm, user, password);
         return weak == null ? null : weakPassword(session, user, weak, field);
@@ -37,7 +36,7 @@ public final class NewPasswords {
      *
      * @param login the username (or email) the account would have had, for the policies that compare with it
      */
-    public static ApiException checkWithoutAccount(KeycloakSession session, String login, String password, String field) {
+    public static AuthException checkWithoutAccount(KeycloakSession session, String login, String password, String field) {
         PolicyError weak = session.getProvider(PasswordPolicyManagerProvider.class).validate(login, password);
         if (weak != null) {
             return weakPassword(session, null, weak, field);
@@ -49,10 +48,10 @@ public final class NewPasswords {
         return null;
     }
 
-    private static ApiException weakPassword(KeycloakSession session, UserModel user, PolicyError weak, String field) {
+    private static AuthException weakPassword(KeycloakSession session, UserModel user, PolicyError weak, String field) {
         String message = new MessageFormatter(session, session.getContext().getRealm(), session.getContext().resolveLocale(user))
                 .format(weak.getMessage(), weak.getParameters());
-        return new ApiException(Response.Status.BAD_REQUEST, "weak_password", "The password does not meet the password policy",
+        return new AuthException(AuthError.WEAK_PASSWORD, "The password does not meet the password policy",
                 Map.of(field, List.of(message)));
     }
 

@@ -1,9 +1,9 @@
 package dev.appauth.keycloak.lifecycle;
 
+import dev.appauth.keycloak.AuthError;
+import dev.appauth.keycloak.AuthException;
 import java.util.Set;
 
-import dev.appauth.keycloak.rest.ApiException;
-import jakarta.ws.rs.core.Response;
 import org.keycloak.events.Details;
 import org.keycloak.events.Errors;
 import org.keycloak.events.EventBuilder;
@@ -37,9 +37,9 @@ public final class PasswordChange {
                 .detail(Details.CREDENTIAL_TYPE, PasswordCredentialModel.TYPE);
         if (!currentPasswordMatches(user, currentPassword)) {
             event.error(Errors.INVALID_USER_CREDENTIALS);
-            throw new ApiException(Response.Status.UNAUTHORIZED, "invalid_credentials", "The current password is not correct");
+            throw new AuthException(AuthError.INVALID_CREDENTIALS, "The current password is not correct");
         }
-        ApiException weak = NewPasswords.check(session, user, newPassword, "new_password");
+        AuthException weak = NewPasswords.check(session, user, newPassword, "new_password");
         if (weak != null) {
             event.error(Errors.PASSWORD_REJECTED);
             throw weak;

@@ -1,8 +1,8 @@
 package dev.appauth.keycloak.lifecycle;
 
+import dev.appauth.keycloak.AuthException;
 import java.net.URI;
 
-import dev.appauth.keycloak.rest.ApiException;
 import dev.appauth.keycloak.token.AccountActionToken;
 import dev.appauth.keycloak.token.ActionTokenKind;
 import dev.appauth.keycloak.token.ActionTokens;
@@ -42,7 +42,7 @@ public final class PasswordReset {
 
     /**
      * @param passwordField the request field holding the new password, for weak_password's field_errors
-     * @throws ApiException 400 weak_password; the token stays unspent so the user can try another password
+     * @throws AuthException weak_password; the token stays unspent so the user can try another password
      */
     public UserModel reset(String tokenString, String newPassword, String passwordField) throws InvalidActionTokenException {
         EventBuilder event = Events.of(session, EventType.RESET_PASSWORD);
@@ -51,7 +51,7 @@ public final class PasswordReset {
             UserModel user = tokens.boundUser(token);
             event.user(user).client(token.getIssuedFor()).detail(Details.USERNAME, user.getUsername())
                     .detail(Details.EMAIL, user.getEmail()).detail(Details.TOKEN_ID, token.getId());
-            ApiException weak = NewPasswords.check(session, user, newPassword, passwordField);
+            AuthException weak = NewPasswords.check(session, user, newPassword, passwordField);
             if (weak != null) {
                 event.error(Errors.PASSWORD_REJECTED);
                 throw weak;

@@ -1,11 +1,10 @@
 package dev.appauth.keycloak.lifecycle;
 
+import dev.appauth.keycloak.AuthException;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-import dev.appauth.keycloak.rest.ApiException;
-import dev.appauth.keycloak.rest.ProfileErrors;
 import org.keycloak.events.Details;
 import org.keycloak.events.Errors;
 import org.keycloak.events.EventBuilder;
@@ -26,6 +25,9 @@ import org.keycloak.userprofile.ValidationException;
  * username (and only if the realm lets users edit usernames).
  */
 public final class ProfileUpdate {
+
+    /** The user-profile attribute that holds the profile picture URL (OIDC standard claim "picture"). */
+    public static final String PICTURE_ATTRIBUTE = "picture";
 
     private final KeycloakSession session;
 
@@ -48,12 +50,12 @@ public final class ProfileUpdate {
         try {
             profile.update(new EventAuditingAttributeChangeListener(profile, event));
         } catch (ValidationException e) {
-            ApiException error = ProfileErrors.of(session, e);
+            AuthException error = ProfileErrors.of(session, e);
             event.error(Errors.INVALID_INPUT);
             throw error;
         } catch (ReadOnlyException e) {
             event.error(Errors.INVALID_INPUT);
-            throw ApiException.invalidRequest("This account cannot be changed here");
+            throw AuthException.invalidRequest("This account cannot be changed here");
         }
         event.success();
         return user;

@@ -4,10 +4,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 
+import org.keycloak.common.util.Time;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
 import org.keycloak.models.UserSessionModel;
+import org.keycloak.representations.AccessToken;
 import org.keycloak.services.managers.AuthenticationManager;
 
 /** A user's Keycloak sessions: listing them and ending them the way Keycloak's logout does (backchannel included). */
@@ -32,6 +34,13 @@ public final class UserSessions {
     public UserSessionModel own(UserModel user, String sessionId) {
         UserSessionModel found = session.sessions().getUserSession(realm, sessionId);
         return found != null && found.getUser() != null && found.getUser().getId().equals(user.getId()) ? found : null;
+    }
+
+    /** Revokes an access token the way Keycloak's revocation endpoint does: userinfo and introspection reject it at once. */
+    public void revoke(AccessToken token) {
+        if (token.getId() != null && token.getExp() != null) {
+            session.revokedTokens().put(token.getId(), Math.max(token.getExp() - Time.currentTime() + 1, 10));
+        }
     }
 
     public void end(UserSessionModel userSession) {

@@ -15,7 +15,7 @@ public class AuthResourceProvider implements RealmResourceProvider {
 
     @Override
     public Object getResource() {
-        return new AuthResource(session, config);
+        return new AuthResource(new ApiContext(session, config));
     }
 
     @Override

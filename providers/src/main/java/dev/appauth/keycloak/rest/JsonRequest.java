@@ -7,6 +7,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import dev.appauth.keycloak.AuthError;
+import dev.appauth.keycloak.AuthException;
+
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -15,7 +18,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
-import jakarta.ws.rs.core.Response;
+import org.keycloak.utils.EmailValidationUtil;
 
 /**
  * A JSON request body read under the API's common rules: application/json only (415),
@@ -53,25 +56,24 @@ final class JsonRequest {
             return empty();
         }
         if (type == null || !type.isCompatible(MediaType.APPLICATION_JSON_TYPE) || !isUtf8(type)) {
-            throw new ApiException(Response.Status.UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type",
-                    "Request body must be application/json (UTF-8)");
+            throw new AuthException(AuthError.UNSUPPORTED_MEDIA_TYPE, "Request body must be application/json (UTF-8)");
         }
         if (bytes.length == 0 && optional) {
             return empty();
         }
         if (bytes.length == 0) {
-            throw ApiException.invalidRequest("Request body is empty; a JSON object is required");
+            throw AuthException.invalidRequest("Request body is empty; a JSON object is required");
         }
         JsonNode node;
         try {
             node = MAPPER.readTree(bytes);
         } catch (JsonProcessingException e) {
-            throw ApiException.invalidRequest("Request body is not valid JSON");
+            throw AuthException.invalidRequest("Request body is not valid JSON");
         } catch (IOException e) {
-            throw ApiException.invalidRequest("Request body could not be read");
+            throw AuthException.invalidRequest("Request body could not be read");
         }
         if (node == null || !node.isObject()) {
-            throw ApiException.invalidRequest("Request body must be a JSON object");
+            throw AuthException.invalidRequest("Request body must be a JSON object");
         }
         return new JsonRequest((ObjectNode) node);
     }
@@ -83,6 +85,16 @@ final class JsonRequest {
      */
     String string(String field, boolean required, int maxLength) {
         return text(field, required, maxLength, false);
+    }
+
+    /** A required, syntactically valid email address. */
+    String email(String field) {
+        String email = string(field, true, Fields.MAX_EMAIL);
+        if (email != null && !EmailValidationUtil.isValidEmail(email)) {
+            fieldError(field, "must be a valid email address");
+            return null;
+        }
+        return email;
     }
 
     /** A password: any Unicode is allowed (NIST 800-63B), except NUL. */
@@ -142,7 +154,7 @@ final class JsonRequest {
     /** Ends validation: throws 400 invalid_request listing every field at fault. */
     void requireValid() {
         if (!fieldErrors.isEmpty()) {
-            throw ApiException.invalidRequest("Some fields are missing or invalid", Map.copyOf(fieldErrors));
+            throw AuthException.invalidRequest("Some fields are missing or invalid", fieldErrors);
         }
     }
 
@@ -162,13 +174,12 @@ final class JsonRequest {
             }
             return bytes;
         } catch (IOException e) {
-            throw ApiException.invalidRequest("Request body could not be read");
+            throw AuthException.invalidRequest("Request body could not be read");
         }
     }
 
-    private static ApiException tooLarge(int maxBytes) {
-        return new ApiException(Response.Status.REQUEST_ENTITY_TOO_LARGE, "request_too_large",
-                "Request body exceeds " + maxBytes + " bytes");
+    private static AuthException tooLarge(int maxBytes) {
+        return new AuthException(AuthError.REQUEST_TOO_LARGE, "Request body exceeds " + maxBytes + " bytes");
     }
 
     private static long parseLong(String value) {

@@ -6,6 +6,10 @@ import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.MultivaluedHashMap;
 import jakarta.ws.rs.core.MultivaluedMap;
 import jakarta.ws.rs.core.Response;
+import dev.appauth.keycloak.AuthError;
+import dev.appauth.keycloak.AuthException;
+import dev.appauth.keycloak.lifecycle.AllowedClients;
+
 import org.keycloak.OAuth2Constants;
 import org.keycloak.authentication.AuthenticationProcessor;
 import org.keycloak.events.Details;
@@ -72,7 +76,7 @@ final class TokenIssuer {
      * authenticates it with the realm's client-authentication flow: confidential clients send HTTP Basic.
      */
     AuthenticatedClient authenticateClient(String requestedClientId, EventBuilder event) {
-        String clientId = allowedClient(realm, config, requestedClientId).getClientId();
+        String clientId = AllowedClients.resolve(realm, config.defaultClientId(), requestedClientId).getClientId();
         form.putSingle(OAuth2Constants.CLIENT_ID, clientId);
         useFormParameters();
         // Keycloak's client authenticators read client_id from a form body or HTTP Basic; for a JSON
@@ -88,29 +92,15 @@ final class TokenIssuer {
             cors.checkAllowedOrigins(session, result.getClient());
             return new AuthenticatedClient(result.getClient(), result.getClientAuthAttributes());
         } catch (jakarta.ws.rs.ForbiddenException e) {
-            throw new ApiException(Response.Status.FORBIDDEN, "invalid_origin", "Origin not allowed for this client");
+            throw BearerAuth.originNotAllowed();
         } catch (WebApplicationException e) {
             throwIfUnavailable(e);
             throw clientAuthenticationFailed();
         }
     }
 
-    private ApiException clientAuthenticationFailed() {
-        return new ApiException(Response.Status.UNAUTHORIZED, "invalid_client", "Client authentication failed")
-                .withHeader("WWW-Authenticate", "Basic realm=\"" + realm.getName() + "\"");
-    }
-
-    /** The client a request names (or the default), if it exists, is enabled and the admin allowed it for this API. */
-    static ClientModel allowedClient(RealmModel realm, AuthApiConfig config, String requestedClientId) {
-        String clientId = requestedClientId == null ? config.defaultClientId() : requestedClientId;
-        ClientModel client = realm.getClientByClientId(clientId);
-        if (client == null || !client.isEnabled() || client.isBearerOnly()
-                || !(clientId.equals(config.defaultClientId())
-                     || AllowedClients.isAllowed(client))) {
-            throw new ApiException(Response.Status.BAD_REQUEST, "invalid_client",
-                    "Unknown client, or client not allowed to use this API");
-        }
-        return client;
+    private static AuthException clientAuthenticationFailed() {
+        return new AuthException(AuthError.CLIENT_AUTHENTICATION_FAILED, "Client authentication failed");
     }
 
     GrantResult passwordGrant(AuthenticatedClient client, String username, String password, EventBuilder event) {
@@ -188,7 +178,7 @@ final class TokenIssuer {
     /** The token store (or another dependency) answered 503: report that, not a credentials problem. */
     private static void throwIfUnavailable(WebApplicationException e) {
         if (e.getResponse() != null && e.getResponse().getStatus() == Response.Status.SERVICE_UNAVAILABLE.getStatusCode()) {
-            throw ApiException.unavailable();
+            throw AuthException.unavailable();
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.appauth.keycloak.rest;
 
+import dev.appauth.keycloak.lifecycle.ProfileUpdate;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -9,9 +10,6 @@ import org.keycloak.models.UserModel;
 /** The user object of API.md, built from the Keycloak user. */
 final class UserView {
 
-    /** The user-profile attribute that holds the profile picture URL (OIDC standard claim "picture"). */
-    static final String PICTURE_ATTRIBUTE = "picture";
-
     private UserView() {
     }
 
@@ -20,7 +18,7 @@ final class UserView {
         view.put("uuid", user.getId());
         view.put("email", user.getEmail());
         view.put("username", user.getUsername());
-        view.put("profile_image_url", user.getFirstAttribute(PICTURE_ATTRIBUTE));
+        view.put("profile_image_url", user.getFirstAttribute(ProfileUpdate.PICTURE_ATTRIBUTE));
         view.put("email_verified", user.isEmailVerified());
         view.put("first_name", user.getFirstName());
         view.put("last_name", user.getLastName());

@@ -9,6 +9,8 @@ import java.util.Map;
 
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+
+import dev.appauth.keycloak.AuthException;
 import org.junit.jupiter.api.Test;
 
 class JsonRequestTest {
@@ -21,13 +23,13 @@ class JsonRequestTest {
         return JsonRequest.read(type, String.valueOf(bytes.length), new ByteArrayInputStream(bytes), MAX, false);
     }
 
-    private static ApiException failure(Runnable r) {
+    private static AuthException failure(Runnable r) {
         try {
             r.run();
-        } catch (ApiException e) {
+        } catch (AuthException e) {
             return e;
         }
-        throw new AssertionError("expected an ApiException");
+        throw new AssertionError("expected an AuthException");
     }
 
     @Test
@@ -59,19 +61,19 @@ class JsonRequestTest {
     void refusesOtherMediaTypes() {
         for (MediaType type : new MediaType[] {null, MediaType.TEXT_PLAIN_TYPE, MediaType.APPLICATION_FORM_URLENCODED_TYPE,
                 new MediaType("application", "json", "ISO-8859-1")}) {
-            ApiException e = failure(() -> read(type, "{}"));
-            assertThat(e.getStatus()).isEqualTo(Response.Status.UNSUPPORTED_MEDIA_TYPE);
-            assertThat(e.getError()).isEqualTo("unsupported_media_type");
+            AuthException e = failure(() -> read(type, "{}"));
+            assertThat(ApiResponses.status(e.error())).isEqualTo(Response.Status.UNSUPPORTED_MEDIA_TYPE);
+            assertThat(e.error().code()).isEqualTo("unsupported_media_type");
         }
     }
 
     @Test
     void refusesBodiesOverTheLimitByDeclaredAndActualLength() {
-        ApiException declared = failure(() -> JsonRequest.read(JSON, "999999", new ByteArrayInputStream(new byte[0]), MAX, false));
-        assertThat(declared.getStatus()).isEqualTo(Response.Status.REQUEST_ENTITY_TOO_LARGE);
+        AuthException declared = failure(() -> JsonRequest.read(JSON, "999999", new ByteArrayInputStream(new byte[0]), MAX, false));
+        assertThat(ApiResponses.status(declared.error())).isEqualTo(Response.Status.REQUEST_ENTITY_TOO_LARGE);
         byte[] big = ("{\"a\":\"" + "x".repeat(MAX) + "\"}").getBytes(StandardCharsets.UTF_8);
-        ApiException actual = failure(() -> JsonRequest.read(JSON, null, new ByteArrayInputStream(big), MAX, false));
-        assertThat(actual.getStatus()).isEqualTo(Response.Status.REQUEST_ENTITY_TOO_LARGE);
+        AuthException actual = failure(() -> JsonRequest.read(JSON, null, new ByteArrayInputStream(big), MAX, false));
+        assertThat(ApiResponses.status(actual.error())).isEqualTo(Response.Status.REQUEST_ENTITY_TOO_LARGE);
         // exactly at the limit is fine
         String atLimit = "{\"a\":\"" + "x".repeat(MAX - 8) + "\"}";
         assertThat(atLimit.length()).isEqualTo(MAX);
@@ -82,15 +84,15 @@ class JsonRequestTest {
     void refusesMalformedAndNonObjectJson() {
         for (String bad : new String[] {"{", "[]", "\"s\"", "1", "null", "{\"a\":1}}", "{\"a\":1} x", "{'a':1}",
                 "[".repeat(100) + "]".repeat(100)}) {
-            ApiException e = failure(() -> read(JSON, bad));
-            assertThat(e.getStatus()).as(bad).isEqualTo(Response.Status.BAD_REQUEST);
-            assertThat(e.getError()).isEqualTo("invalid_request");
+            AuthException e = failure(() -> read(JSON, bad));
+            assertThat(ApiResponses.status(e.error())).as(bad).isEqualTo(Response.Status.BAD_REQUEST);
+            assertThat(e.error().code()).isEqualTo("invalid_request");
         }
     }
 
     @Test
     void emptyBodyIsMissingUnlessOptional() {
-        assertThat(failure(() -> read(JSON, "")).getStatus()).isEqualTo(Response.Status.BAD_REQUEST);
+        assertThat(ApiResponses.status(failure(() -> read(JSON, "")).error())).isEqualTo(Response.Status.BAD_REQUEST);
         JsonRequest.read(null, "0", new ByteArrayInputStream(new byte[0]), MAX, true).requireValid();
     }
 
@@ -102,8 +104,8 @@ class JsonRequestTest {
         request.string("username", true, 10);
         request.string("client_id", false, 10);
         request.string("missing", true, 10);
-        ApiException e = failure(request::requireValid);
-        assertThat(e.getFieldErrors()).isEqualTo(Map.of(
+        AuthException e = failure(request::requireValid);
+        assertThat(e.fieldErrors()).isEqualTo(Map.of(
                 "email", java.util.List.of("must be a string"),
                 "password", java.util.List.of("must not be empty"),
                 "username", java.util.List.of("must be at most 10 characters"),
@@ -119,9 +121,9 @@ class JsonRequestTest {
 
     @Test
     void optionalBodyOfAnotherTypeIsStillRefused() {
-        ApiException e = failure(() -> JsonRequest.read(MediaType.APPLICATION_FORM_URLENCODED_TYPE, "0",
+        AuthException e = failure(() -> JsonRequest.read(MediaType.APPLICATION_FORM_URLENCODED_TYPE, "0",
                 new ByteArrayInputStream(new byte[0]), MAX, true));
-        assertThat(e.getStatus()).isEqualTo(Response.Status.UNSUPPORTED_MEDIA_TYPE);
+        assertThat(ApiResponses.status(e.error())).isEqualTo(Response.Status.UNSUPPORTED_MEDIA_TYPE);
         JsonRequest.read(JSON, "0", new ByteArrayInputStream(new byte[0]), MAX, true).requireValid();
     }
 
@@ -133,7 +135,7 @@ class JsonRequestTest {
         assertThat(request.string("name", true, 254)).isNull();
         assertThat(request.secret("password", true, 254)).isEqualTo("tab\there \u202e ok");
         assertThat(request.secret("nul", true, 254)).isNull();
-        ApiException e = failure(request::requireValid);
-        assertThat(e.getFieldErrors().keySet()).containsExactlyInAnyOrder("email", "name", "nul");
+        AuthException e = failure(request::requireValid);
+        assertThat(e.fieldErrors().keySet()).containsExactlyInAnyOrder("email", "name", "nul");
     }
 }

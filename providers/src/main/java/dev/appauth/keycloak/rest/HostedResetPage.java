@@ -1,10 +1,10 @@
-package dev.appauth.keycloak.lifecycle;
+package dev.appauth.keycloak.rest;
 
 import java.net.URI;
 import java.util.List;
 
-import dev.appauth.keycloak.rest.ApiException;
-import dev.appauth.keycloak.rest.AuthResourceProviderFactory;
+import dev.appauth.keycloak.AuthException;
+import dev.appauth.keycloak.lifecycle.PasswordReset;
 import dev.appauth.keycloak.token.InvalidActionTokenException;
 import jakarta.ws.rs.core.MultivaluedMap;
 import jakarta.ws.rs.core.Response;
@@ -79,8 +79,8 @@ public final class HostedResetPage {
             reset.reset(token, password, NEW_PASSWORD);
         } catch (InvalidActionTokenException e) {
             return invalidLink();
-        } catch (ApiException weak) {
-            List<String> messages = weak.getFieldErrors().getOrDefault(NEW_PASSWORD, List.of(weak.getMessage()));
+        } catch (AuthException weak) {
+            List<String> messages = weak.fieldErrors().getOrDefault(NEW_PASSWORD, List.of(weak.getMessage()));
             return form(user, token, new FormMessage(NEW_PASSWORD, messages.get(0)));
         }
         LoginFormsProvider forms = session.getProvider(LoginFormsProvider.class).setUser(user);

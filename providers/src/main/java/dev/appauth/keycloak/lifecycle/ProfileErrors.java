@@ -1,11 +1,12 @@
-package dev.appauth.keycloak.rest;
+package dev.appauth.keycloak.lifecycle;
 
+import dev.appauth.keycloak.AuthError;
+import dev.appauth.keycloak.AuthException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import jakarta.ws.rs.core.Response;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.UserModel;
 import org.keycloak.services.messages.Messages;
@@ -17,23 +18,23 @@ public final class ProfileErrors {
     private ProfileErrors() {
     }
 
-    public static ApiException of(KeycloakSession session, ValidationException e) {
+    public static AuthException of(KeycloakSession session, ValidationException e) {
         MessageFormatter formatter = new MessageFormatter(session, session.getContext().getRealm(), session.getContext().resolveLocale(null));
         Map<String, List<String>> fields = new LinkedHashMap<>();
-        String code = "invalid_request";
+        AuthError code = AuthError.INVALID_REQUEST;
         for (ValidationException.Error error : e.getErrors()) {
             if (Messages.EMAIL_EXISTS.equals(error.getMessage())) {
-                code = "email_taken";
-            } else if (Messages.USERNAME_EXISTS.equals(error.getMessage()) && !"email_taken".equals(code)) {
-                code = "username_taken";
+                code = AuthError.EMAIL_TAKEN;
+            } else if (Messages.USERNAME_EXISTS.equals(error.getMessage()) && code != AuthError.EMAIL_TAKEN) {
+                code = AuthError.USERNAME_TAKEN;
             }
             fields.computeIfAbsent(apiField(error.getAttribute()), f -> new ArrayList<>())
                     .add(formatter.format(error.getMessage(), error.getMessageParameters()));
         }
         return switch (code) {
-            case "email_taken" -> new ApiException(Response.Status.CONFLICT, code, "An account with this email already exists", fields);
-            case "username_taken" -> new ApiException(Response.Status.CONFLICT, code, "This username is already taken", fields);
-            default -> ApiException.invalidRequest("Some fields are missing or invalid", fields);
+            case EMAIL_TAKEN -> new AuthException(code, "An account with this email already exists", fields);
+            case USERNAME_TAKEN -> new AuthException(code, "This username is already taken", fields);
+            default -> AuthException.invalidRequest("Some fields are missing or invalid", fields);
         };
     }
 
@@ -42,7 +43,7 @@ public final class ProfileErrors {
         return switch (attribute) {
             case UserModel.FIRST_NAME -> "first_name";
             case UserModel.LAST_NAME -> "last_name";
-            case UserView.PICTURE_ATTRIBUTE -> "profile_image_url";
+            case ProfileUpdate.PICTURE_ATTRIBUTE -> "profile_image_url";
             default -> attribute;
         };
     }

@@ -1,4 +1,4 @@
-package dev.appauth.keycloak.lifecycle;
+package dev.appauth.keycloak.rest;
 
 import jakarta.ws.rs.core.Response;
 import org.keycloak.TokenVerifier.Predicate;
@@ -15,6 +15,7 @@ import org.keycloak.services.managers.AuthenticationSessionManager;
 import org.keycloak.services.messages.Messages;
 import org.keycloak.sessions.AuthenticationSessionModel;
 
+import dev.appauth.keycloak.lifecycle.EmailVerification;
 import dev.appauth.keycloak.token.EmailVerificationActionToken;
 import dev.appauth.keycloak.token.InvalidActionTokenException;
 

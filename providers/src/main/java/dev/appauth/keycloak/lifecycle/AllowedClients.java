@@ -1,10 +1,11 @@
-package dev.appauth.keycloak.rest;
+package dev.appauth.keycloak.lifecycle;
 
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.stream.Stream;
 
+import dev.appauth.keycloak.AuthException;
 import org.jboss.logging.Logger;
 import org.keycloak.models.ClientModel;
 import org.keycloak.models.KeycloakSession;
@@ -26,6 +27,20 @@ public final class AllowedClients {
     private static final Logger LOG = Logger.getLogger(AllowedClients.class);
 
     private AllowedClients() {
+    }
+
+    /**
+     * The client a request names (or the default), if it exists, is enabled, can hold sessions, and is the
+     * default or was allowed by the admin for this API.
+     */
+    public static ClientModel resolve(RealmModel realm, String defaultClientId, String requestedClientId) {
+        String clientId = requestedClientId == null ? defaultClientId : requestedClientId;
+        ClientModel client = realm.getClientByClientId(clientId);
+        if (client == null || !client.isEnabled() || client.isBearerOnly()
+                || !(clientId.equals(defaultClientId) || isAllowed(client))) {
+            throw AuthException.invalidClient();
+        }
+        return client;
     }
 
     public static boolean isAllowed(ClientModel client) {

@@ -1,45 +1,42 @@
-package dev.appauth.keycloak.rest;
+package dev.appauth.keycloak.ratelimit;
 
 import java.util.Locale;
 
-import jakarta.ws.rs.core.Response;
 import org.jboss.logging.Logger;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 
-import dev.appauth.keycloak.ratelimit.RateLimitDecision;
-import dev.appauth.keycloak.ratelimit.RateLimitProvider;
-import dev.appauth.keycloak.ratelimit.RateLimitRules;
+import dev.appauth.keycloak.AuthException;
 
 /**
  * Applies the API's rate limits to one request: the server's rules, overridden by the realm's
  * {@value #REALM_ATTRIBUTE} attribute, counted in the configured RateLimitProvider (Redis across
- * nodes, or memory on a single node). Over a limit: 429 rate_limited with Retry-After.
+ * nodes, or memory on a single node). Over a limit: {@code rate_limited} with the seconds to wait.
  */
-final class ApiRateLimiter {
+public final class RealmRateLimiter {
 
     /** Realm attribute with per-realm rules in {@link RateLimitRules} syntax. */
-    static final String REALM_ATTRIBUTE = "auth-api.rate-limits";
+    public static final String REALM_ATTRIBUTE = "auth-api.rate-limits";
 
-    private static final Logger LOG = Logger.getLogger(ApiRateLimiter.class);
+    private static final Logger LOG = Logger.getLogger(RealmRateLimiter.class);
 
     private final KeycloakSession session;
     private final RealmModel realm;
     private final RateLimitRules rules;
 
-    ApiRateLimiter(KeycloakSession session, RateLimitRules serverRules) {
+    public RealmRateLimiter(KeycloakSession session, RateLimitRules serverRules) {
         this.session = session;
         this.realm = session.getContext().getRealm();
         this.rules = realmRules(serverRules);
     }
 
     /** Counts the request against the limit for the caller's IP address. */
-    void checkIp(String endpoint) {
+    public void checkIp(String endpoint) {
         check(endpoint, RateLimitRules.Scope.IP, session.getContext().getConnection().getRemoteAddr());
     }
 
     /** Counts the request against the limit for the account it names, existing or not (so a 429 reveals nothing). */
-    void checkAccount(String endpoint, String account) {
+    public void checkAccount(String endpoint, String account) {
         if (account != null) {
             check(endpoint, RateLimitRules.Scope.ACCOUNT, account.trim().toLowerCase(Locale.ROOT));
         }
@@ -51,9 +48,7 @@ final class ApiRateLimiter {
             String key = realm.getId() + ":" + endpoint + ":" + scope.name() + ":" + subject;
             RateLimitDecision decision = session.getProvider(RateLimitProvider.class).hit(key, limit.count(), limit.window());
             if (!decision.allowed()) {
-                throw new ApiException(Response.Status.TOO_MANY_REQUESTS, "rate_limited",
-                        "Too many requests; try again in " + decision.retryAfterSeconds() + " seconds")
-                        .withHeader("Retry-After", Long.toString(decision.retryAfterSeconds()));
+                throw AuthException.rateLimited(decision.retryAfterSeconds());
             }
         });
     }

@@ -1,4 +1,4 @@
-package dev.appauth.keycloak.rest;
+package dev.appauth.keycloak.lifecycle;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package dev.appauth.keycloak.lifecycle;
+package dev.appauth.keycloak.rest;
 
 import jakarta.ws.rs.core.Response;
 import org.keycloak.TokenVerifier.Predicate;
