@@ -23,6 +23,12 @@ public enum AuthError {
     EMAIL_NOT_VERIFIED("email_not_verified"),
     ACCOUNT_SETUP_REQUIRED("account_setup_required"),
     INVALID_ORIGIN("invalid_origin"),
+    /** The realm's "Require SSL" applies to this caller and the request came over plain HTTP. */
+    HTTPS_REQUIRED("https_required"),
+    /** The realm is disabled. */
+    REALM_DISABLED("access_denied"),
+    /** A client policy of the realm refused the request. */
+    CLIENT_POLICY_REFUSED("access_denied"),
     NOT_FOUND("not_found"),
     METHOD_NOT_ALLOWED("method_not_allowed"),
     EMAIL_TAKEN("email_taken"),

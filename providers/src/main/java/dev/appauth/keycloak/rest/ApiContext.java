@@ -77,6 +77,7 @@ final class ApiContext {
     Response call(Supplier<Response> endpoint) {
         Response response;
         try {
+            checkRealmAndSsl();
             response = endpoint.get();
         } catch (AuthException e) {
             if (e.rollsBack()) {
@@ -98,7 +99,11 @@ final class ApiContext {
     /** Runs an HTML page: failures end in Keycloak's themed error page, never in JSON or internals. */
     Response page(Supplier<Response> page) {
         try {
+            checkRealmAndSsl();
             return page.get();
+        } catch (AuthException e) {
+            return session.getProvider(LoginFormsProvider.class).setError(e.error() == AuthError.HTTPS_REQUIRED
+                    ? Messages.HTTPS_REQUIRED : Messages.REALM_NOT_ENABLED).createErrorPage(ApiResponses.status(e.error()));
         } catch (RuntimeException e) {
             session.getTransactionManager().setRollbackOnly();
             boolean unavailable = Failures.isUnavailable(e);
@@ -109,6 +114,21 @@ final class ApiContext {
             }
             return session.getProvider(LoginFormsProvider.class).setError(Messages.INTERNAL_SERVER_ERROR)
                     .createErrorPage(unavailable ? Response.Status.SERVICE_UNAVAILABLE : Response.Status.INTERNAL_SERVER_ERROR);
+        }
+    }
+
+    /**
+     * What Keycloak's token endpoint checks before anything else: the realm is enabled, and its "Require SSL"
+     * (external requests or all) is met. Who counts as external follows Keycloak: the client address, taken
+     * from the forwarded headers only when they come from a trusted proxy.
+     */
+    private void checkRealmAndSsl() {
+        if (!realm.isEnabled()) {
+            throw new AuthException(AuthError.REALM_DISABLED, "Realm not enabled");
+        }
+        if (!"https".equals(session.getContext().getUri().getBaseUri().getScheme())
+                && realm.getSslRequired().isRequired(session.getContext().getConnection())) {
+            throw new AuthException(AuthError.HTTPS_REQUIRED, "HTTPS required");
         }
     }
 

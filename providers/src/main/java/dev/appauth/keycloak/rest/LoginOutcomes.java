@@ -1,5 +1,8 @@
 package dev.appauth.keycloak.rest;
 
+import org.keycloak.events.Details;
+import org.keycloak.events.Errors;
+import org.keycloak.events.EventBuilder;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
@@ -9,23 +12,25 @@ import dev.appauth.keycloak.AuthError;
 import dev.appauth.keycloak.AuthException;
 
 /**
- * What a refused password grant means for the API: one answer for every credentials problem (unknown account,
- * wrong password, disabled, locked), and the two answers that are only given after a correct password.
+ * What a refused password grant means for the API, decided on the error code Keycloak recorded in the grant's
+ * event (never on its English texts): one answer for every credentials problem (unknown account, wrong password,
+ * disabled, locked), and the answers that Keycloak only reaches after a correct password.
  */
 final class LoginOutcomes {
-
-    /** Keycloak's password grant refuses users with pending required actions with this description. */
-    private static final String ACCOUNT_NOT_SET_UP = "Account is not fully set up";
 
     private LoginOutcomes() {
     }
 
-    static AuthException refusal(KeycloakSession session, TokenIssuer.GrantResult result, String login) {
-        if ("unauthorized_client".equals(result.error())) {
+    static AuthException refusal(KeycloakSession session, EventBuilder event, String login) {
+        String error = event.getEvent().getError();
+        if (Errors.NOT_ALLOWED.equals(error)) {
             return new AuthException(AuthError.UNAUTHORIZED_CLIENT, "This client is not allowed to log users in with a password");
         }
-        if (ACCOUNT_NOT_SET_UP.equals(result.errorDescription())) {
-            // Keycloak only reports this after the password was verified
+        if (Details.CLIENT_POLICY_ERROR.equals(event.getEvent().getDetails() == null ? null
+                : event.getEvent().getDetails().get(Details.REASON))) {
+            return new AuthException(AuthError.CLIENT_POLICY_REFUSED, "A client policy of the realm refused the request");
+        }
+        if (Errors.RESOLVE_REQUIRED_ACTIONS.equals(error)) {
             RealmModel realm = session.getContext().getRealm();
             UserModel user = KeycloakModelUtils.findUserByNameOrEmail(session, realm, login);
             if (user != null && (!user.isEmailVerified() && realm.isVerifyEmail()

@@ -1,7 +1,7 @@
 package dev.appauth.keycloak.rest;
 
-import java.util.Set;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 
 import org.jboss.logging.Logger;
 import org.keycloak.common.util.Time;
@@ -22,20 +22,22 @@ final class RefreshFamily {
 
     static final String SPENT_KEY_PREFIX = "app-auth.used-refresh-token.";
 
-    /** Descriptions with which Keycloak's refresh grant refuses a token already used at its own token endpoint. */
-    private static final Set<String> KEYCLOAK_REUSE = Set.of("Maximum allowed refresh token reuse exceeded", "Stale token");
-
     private final SingleUseObjectProvider store;
+    private final Predicate<RefreshToken> rotatedAwayAtKeycloak;
     private final Consumer<RefreshToken> endFamily;
     private final long lifespanWithoutExpiry;
 
     /**
      * @param store                 where spent tokens are recorded (Redis or Keycloak's clustered store)
+     * @param rotatedAwayAtKeycloak Keycloak's own verdict (its refresh-token reuse rule) on a token that may have been
+     *                              used at its token endpoint rather than here
      * @param endFamily             ends the token's user session, everywhere
      * @param lifespanWithoutExpiry seconds to remember a token that carries no expiry (offline tokens)
      */
-    RefreshFamily(SingleUseObjectProvider store, Consumer<RefreshToken> endFamily, long lifespanWithoutExpiry) {
+    RefreshFamily(SingleUseObjectProvider store, Predicate<RefreshToken> rotatedAwayAtKeycloak, Consumer<RefreshToken> endFamily,
+                  long lifespanWithoutExpiry) {
         this.store = store;
+        this.rotatedAwayAtKeycloak = rotatedAwayAtKeycloak;
         this.endFamily = endFamily;
         this.lifespanWithoutExpiry = lifespanWithoutExpiry;
     }
@@ -43,10 +45,14 @@ final class RefreshFamily {
     /**
      * Records a genuine (signature-checked) token as spent.
      *
-     * @throws AuthException invalid_grant, after ending the family, when the token was spent before
+     * @throws AuthException invalid_grant, after ending the family, when the token was spent before, here or at
+     *                       Keycloak's own token endpoint
      */
     void spend(RefreshToken token) {
-        if (token.getId() != null && !store.putIfAbsent(spentKey(token), lifespan(token))) {
+        if (token.getId() == null) {
+            return; // Keycloak gives every refresh token an id; one without cannot be tracked
+        }
+        if (!store.putIfAbsent(spentKey(token), lifespan(token)) || rotatedAwayAtKeycloak.test(token)) {
             endFamily.accept(token);
             throw AuthException.invalidGrant();
         }
@@ -63,19 +69,6 @@ final class RefreshFamily {
             // the store itself is down: the mark expires with the token; the client logs in again
             LOG.debugf("Could not unmark refresh token: %s", e.getClass().getSimpleName());
         }
-    }
-
-    /**
-     * Keycloak's refresh grant refused a token that was not spent here: if Keycloak saw it used before (at its own
-     * token endpoint), that is the same theft and the family ends.
-     *
-     * @throws AuthException invalid_grant, always
-     */
-    void refusedByKeycloak(RefreshToken token, String errorDescription) {
-        if (errorDescription != null && KEYCLOAK_REUSE.contains(errorDescription)) {
-            endFamily.accept(token);
-        }
-        throw AuthException.invalidGrant();
     }
 
     static String spentKey(RefreshToken token) {

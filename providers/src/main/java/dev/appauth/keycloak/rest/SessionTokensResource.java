@@ -6,14 +6,17 @@ import java.util.List;
 import java.util.Map;
 
 import jakarta.ws.rs.core.Response;
+import org.keycloak.OAuthErrorException;
 import org.keycloak.events.Details;
 import org.keycloak.events.Errors;
 import org.keycloak.events.EventBuilder;
 import org.keycloak.events.EventType;
 import org.keycloak.jose.jws.JWSInput;
 import org.keycloak.jose.jws.JWSInputException;
+import org.keycloak.models.AuthenticatedClientSessionModel;
 import org.keycloak.models.UserModel;
 import org.keycloak.models.UserSessionModel;
+import org.keycloak.protocol.oidc.TokenManager;
 import org.keycloak.representations.AccessToken;
 import org.keycloak.representations.AccessTokenResponse;
 import org.keycloak.representations.RefreshToken;
@@ -58,10 +61,17 @@ final class SessionTokensResource {
         if (user == null) {
             return ApiResponses.message(Response.Status.ACCEPTED, VERIFICATION_PENDING_MESSAGE);
         }
-        AccessTokenResponse tokens = issuer.startSession(client, user, api.event(EventType.LOGIN)
-                .detail(Details.USERNAME, user.getUsername()).detail(Details.AUTH_METHOD, "auth-api-register"));
-        event.session(tokens.getSessionState()).success();
-        return ApiResponses.json(Response.Status.CREATED, tokenResponse(tokens, user));
+        // signed in by Keycloak's own password grant, as a login would be: the direct-grant flow, required-action
+        // triggers, client policies, token binding and events apply to a new account too
+        EventBuilder login = api.event(EventType.LOGIN);
+        TokenIssuer.GrantResult result = issuer.passwordGrant(client, user.getUsername(), password, login);
+        if (!result.succeeded()) {
+            // the account stays; the answer is the one its first login gets
+            event.success();
+            throw LoginOutcomes.refusal(api.session, login, user.getUsername());
+        }
+        event.session(result.tokens().getSessionState()).success();
+        return ApiResponses.json(Response.Status.CREATED, tokenResponse(result.tokens(), user));
     }
 
     Response login(InputStream body) {
@@ -86,7 +96,7 @@ final class SessionTokensResource {
         TokenIssuer.AuthenticatedClient client = issuer.authenticateClient(clientId, event);
         TokenIssuer.GrantResult result = issuer.passwordGrant(client, login, password, event);
         if (!result.succeeded()) {
-            throw LoginOutcomes.refusal(api.session, result, login);
+            throw LoginOutcomes.refusal(api.session, event, login);
         }
         return ApiResponses.json(Response.Status.OK, tokenResponse(result.tokens(), userOf(result.tokens())));
     }
@@ -112,8 +122,8 @@ final class SessionTokensResource {
         } catch (AuthException e) {
             throw e.error() == AuthError.INVALID_CLIENT ? AuthException.invalidGrant() : e;
         }
-        RefreshFamily family = new RefreshFamily(api.session.singleUseObjects(), this::endStolenSession,
-                api.realm.getOfflineSessionIdleTimeout());
+        RefreshFamily family = new RefreshFamily(api.session.singleUseObjects(), token -> usedAtKeycloak(token, client),
+                this::endStolenSession, api.realm.getOfflineSessionIdleTimeout());
         family.spend(presented);
         TokenIssuer.GrantResult result;
         try {
@@ -125,7 +135,7 @@ final class SessionTokensResource {
             throw e;
         }
         if (!result.succeeded()) {
-            family.refusedByKeycloak(presented, result.errorDescription());
+            throw AuthException.invalidGrant();
         }
         return ApiResponses.json(Response.Status.OK, tokenResponse(result.tokens(), userOf(result.tokens())));
     }
@@ -166,6 +176,32 @@ final class SessionTokensResource {
             AuthenticationManager.backchannelLogout(api.session, userSession, true);
         }
         event.error(Errors.INVALID_TOKEN);
+    }
+
+    /**
+     * Keycloak's own reuse rule (TokenManager.validateTokenReuse, without counting a use) says whether the token was
+     * already rotated away at its token endpoint. Asked before the grant, because the grant detaches the client
+     * session when it sees a reuse. Only meaningful where the realm revokes refresh tokens on use.
+     */
+    private boolean usedAtKeycloak(RefreshToken token, TokenIssuer.AuthenticatedClient client) {
+        if (!api.realm.isRevokeRefreshToken() || token.getSessionId() == null) {
+            return false;
+        }
+        UserSessionModel userSession = api.session.sessions().getUserSession(api.realm, token.getSessionId());
+        if (userSession == null) {
+            userSession = api.session.sessions().getOfflineUserSession(api.realm, token.getSessionId());
+        }
+        AuthenticatedClientSessionModel clientSession = userSession == null ? null
+                : userSession.getAuthenticatedClientSessionByClient(client.client().getId());
+        if (clientSession == null) {
+            return false;
+        }
+        try {
+            new TokenManager().validateTokenReuse(api.session, api.realm, token, clientSession, false);
+            return false;
+        } catch (OAuthErrorException reused) {
+            return true;
+        }
     }
 
     /** The session of a refresh token presented at logout, if it is genuine and the caller's own. */

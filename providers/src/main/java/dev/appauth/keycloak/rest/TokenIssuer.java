@@ -11,31 +11,18 @@ import dev.appauth.keycloak.AuthException;
 import dev.appauth.keycloak.lifecycle.AllowedClients;
 
 import org.keycloak.OAuth2Constants;
-import org.keycloak.authentication.AuthenticationProcessor;
 import org.keycloak.events.Details;
 import org.keycloak.events.EventBuilder;
 import org.keycloak.http.HttpRequest;
-import org.keycloak.models.AuthenticatedClientSessionModel;
 import org.keycloak.models.ClientModel;
-import org.keycloak.models.ClientSessionContext;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
-import org.keycloak.models.UserModel;
-import org.keycloak.models.UserSessionModel;
 import org.keycloak.protocol.oidc.OIDCAdvancedConfigWrapper;
-import org.keycloak.protocol.oidc.OIDCLoginProtocol;
 import org.keycloak.protocol.oidc.TokenManager;
 import org.keycloak.protocol.oidc.grants.OAuth2GrantType;
 import org.keycloak.protocol.oidc.utils.AuthorizeClientUtil;
 import org.keycloak.representations.AccessTokenResponse;
-import org.keycloak.representations.idm.OAuth2ErrorRepresentation;
-import org.keycloak.services.Urls;
 import org.keycloak.services.cors.Cors;
-import org.keycloak.services.managers.AuthenticationManager;
-import org.keycloak.services.managers.AuthenticationSessionManager;
-import org.keycloak.sessions.AuthenticationSessionModel;
-import org.keycloak.sessions.RootAuthenticationSessionModel;
-import org.keycloak.util.TokenUtil;
 
 /**
  * Issues tokens the way Keycloak's token endpoint does, for one request of the JSON API: the client
@@ -48,8 +35,8 @@ final class TokenIssuer {
     /** openid makes the tokens usable at Keycloak's userinfo endpoint; the client's default scopes add the rest. */
     static final String SCOPE = OAuth2Constants.SCOPE_OPENID;
 
-    /** What a grant type answered: tokens, or Keycloak's OAuth error. */
-    record GrantResult(AccessTokenResponse tokens, String error, String errorDescription) {
+    /** What a grant type answered: tokens, or none (why is recorded, as Keycloak's error code, in the grant's event). */
+    record GrantResult(AccessTokenResponse tokens) {
         boolean succeeded() {
             return tokens != null;
         }
@@ -117,41 +104,6 @@ final class TokenIssuer {
         return runGrant(OAuth2Constants.REFRESH_TOKEN, client, event);
     }
 
-    /**
-     * Starts a session for a user who has just proved who they are by other means (registration):
-     * the same steps as the password grant after its authentication flow, without hashing the
-     * password a second time.
-     */
-    AccessTokenResponse startSession(AuthenticatedClient authenticated, UserModel user, EventBuilder event) {
-        ClientModel client = authenticated.client();
-        RootAuthenticationSessionModel root = new AuthenticationSessionManager(session).createAuthenticationSession(realm, false);
-        AuthenticationSessionModel authSession = root.createAuthenticationSession(client);
-        authSession.setProtocol(OIDCLoginProtocol.LOGIN_PROTOCOL);
-        authSession.setAction(AuthenticatedClientSessionModel.Action.AUTHENTICATE.name());
-        authSession.setClientNote(OIDCLoginProtocol.ISSUER, Urls.realmIssuer(session.getContext().getUri().getBaseUri(), realm.getName()));
-        authSession.setClientNote(OIDCLoginProtocol.SCOPE_PARAM, SCOPE);
-        authSession.setAuthenticatedUser(user);
-
-        AuthenticationManager.setClientScopesInSession(session, authSession);
-        ClientSessionContext clientSessionCtx = AuthenticationProcessor.attachSession(authSession, null, session, realm,
-                session.getContext().getConnection(), event);
-        UserSessionModel userSession = clientSessionCtx.getClientSession().getUserSession();
-        authenticated.authAttributes().forEach(userSession::setNote);
-
-        TokenManager.AccessTokenResponseBuilder builder = new TokenManager()
-                .responseBuilder(realm, client, event, session, userSession, clientSessionCtx)
-                .generateAccessToken();
-        if (OIDCAdvancedConfigWrapper.fromClientModel(client).isUseRefreshToken()) {
-            builder.generateRefreshToken();
-        }
-        if (TokenUtil.isOIDCRequest(clientSessionCtx.getClientSession().getNote(OAuth2Constants.SCOPE))) {
-            builder.generateIDToken().generateAccessTokenHash();
-        }
-        AccessTokenResponse response = builder.build();
-        new AuthenticationSessionManager(session).removeAuthenticationSession(realm, authSession, false);
-        return response;
-    }
-
     private GrantResult runGrant(String grantType, AuthenticatedClient client, EventBuilder event) {
         OAuth2GrantType grant = session.getProvider(OAuth2GrantType.class, grantType);
         event.event(grant.getEventType()).detail(Details.GRANT_TYPE, grantType);
@@ -165,14 +117,8 @@ final class TokenIssuer {
             throwIfUnavailable(e);
             response = e.getResponse();
         }
-        Object entity = response.getEntity();
-        if (response.getStatus() == 200 && entity instanceof AccessTokenResponse tokens) {
-            return new GrantResult(tokens, null, null);
-        }
-        if (entity instanceof OAuth2ErrorRepresentation error) {
-            return new GrantResult(null, error.getError(), error.getErrorDescription());
-        }
-        return new GrantResult(null, "invalid_grant", null);
+        return new GrantResult(response.getStatus() == 200 && response.getEntity() instanceof AccessTokenResponse tokens
+                ? tokens : null);
     }
 
     /** The token store (or another dependency) answered 503: report that, not a credentials problem. */

@@ -76,7 +76,9 @@ class RefreshFamilyTest {
 
     private final MemoryStore store = new MemoryStore();
     private final List<String> endedSessions = new CopyOnWriteArrayList<>();
-    private final RefreshFamily family = new RefreshFamily(store, t -> endedSessions.add(t.getSessionId()), 3600);
+    private final java.util.Set<String> rotatedAtKeycloak = ConcurrentHashMap.newKeySet();
+    private final RefreshFamily family = new RefreshFamily(store, t -> rotatedAtKeycloak.contains(t.getId()),
+            t -> endedSessions.add(t.getSessionId()), 3600);
 
     /** A token as Keycloak reads it from its JSON form. */
     private static RefreshToken token(String id, String sessionId, Long exp) {
@@ -169,12 +171,14 @@ class RefreshFamilyTest {
     }
 
     @Test
-    void keycloaksOwnReuseVerdictEndsTheFamilyOtherRefusalsDoNot() {
-        RefreshToken token = token("t1", "s1", (long) Time.currentTime() + 1800);
-        assertThatThrownBy(() -> family.refusedByKeycloak(token, "Token is not active")).isInstanceOf(AuthException.class);
+    void aTokenRotatedAwayAtKeycloaksEndpointEndsTheFamilyToo() {
+        RefreshToken fresh = token("t1", "s1", (long) Time.currentTime() + 1800);
+        family.spend(fresh);
         assertThat(endedSessions).isEmpty();
-        assertThatThrownBy(() -> family.refusedByKeycloak(token, "Stale token")).isInstanceOf(AuthException.class);
-        assertThat(endedSessions).containsExactly("s1");
+        rotatedAtKeycloak.add("t2");
+        assertThatThrownBy(() -> family.spend(token("t2", "s2", (long) Time.currentTime() + 1800)))
+                .isInstanceOfSatisfying(AuthException.class, e -> assertThat(e.error()).isEqualTo(AuthError.INVALID_GRANT));
+        assertThat(endedSessions).containsExactly("s2");
     }
 
     @Test
