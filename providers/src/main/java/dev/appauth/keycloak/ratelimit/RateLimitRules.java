@@ -26,6 +26,9 @@ public final class RateLimitRules {
 
     private static final String ANY = "*";
 
+    /** Longer windows protect nothing more, and a huge one would overflow the stores' millisecond expiries. */
+    static final Duration MAX_WINDOW = Duration.ofHours(24);
+
     private final Map<String, Optional<Limit>> rules;
 
     private RateLimitRules(Map<String, Optional<Limit>> rules) {
@@ -97,12 +100,12 @@ public final class RateLimitRules {
             }
             int count = Integer.parseInt(value.substring(0, slash));
             Duration window = window(value.substring(slash + 1));
-            if (count < 1 || window.isZero() || window.isNegative()) {
+            if (count < 1 || window.isZero() || window.isNegative() || window.compareTo(MAX_WINDOW) > 0) {
                 throw new IllegalArgumentException();
             }
             return Optional.of(new Limit(count, window));
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("rate limit entry '" + entry + "': expected count/window like 10/1m, or off");
+        } catch (IllegalArgumentException | ArithmeticException e) {
+            throw new IllegalArgumentException("rate limit entry '" + entry + "': expected count/window like 10/1m (a window of at most 24h), or off");
         }
     }
 

@@ -47,7 +47,7 @@ final class ApiResponses {
         switch (e.error()) {
             case INVALID_ACCESS_TOKEN -> response.getHeaders().putSingle(HttpHeaders.WWW_AUTHENTICATE, "Bearer error=\"invalid_token\"");
             case CLIENT_AUTHENTICATION_FAILED ->
-                    response.getHeaders().putSingle(HttpHeaders.WWW_AUTHENTICATE, "Basic realm=\"" + realm.getName() + "\"");
+                    response.getHeaders().putSingle(HttpHeaders.WWW_AUTHENTICATE, "Basic realm=\"" + (realm == null ? "" : realm.getName()) + "\"");
             default -> { }
         }
         if (e.retryAfterSeconds() > 0) {

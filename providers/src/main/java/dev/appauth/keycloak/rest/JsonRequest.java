@@ -129,6 +129,11 @@ final class JsonRequest {
             fieldError(field, "must not contain control characters");
             return null;
         }
+        if (hasLoneSurrogate(text)) {
+            // not Unicode text: it has no UTF-8 form, so it could never be stored, hashed or compared faithfully
+            fieldError(field, "must be valid Unicode text");
+            return null;
+        }
         return text;
     }
 
@@ -156,6 +161,18 @@ final class JsonRequest {
         if (!fieldErrors.isEmpty()) {
             throw AuthException.invalidRequest("Some fields are missing or invalid", fieldErrors);
         }
+    }
+
+    static boolean hasLoneSurrogate(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static boolean isUtf8(MediaType type) {

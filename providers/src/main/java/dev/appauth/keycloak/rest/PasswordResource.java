@@ -27,6 +27,8 @@ final class PasswordResource {
     Response change(InputStream body) {
         api.limits().checkIp("change-password");
         AuthenticationManager.AuthResult auth = api.bearer();
+        // a stolen access token must not become a password oracle: guesses per account, across addresses
+        api.limits().checkAccount("change-password", auth.user().getId());
         JsonRequest request = api.body(body, false);
         String currentPassword = request.secret("current_password", true, Fields.MAX_PASSWORD);
         String newPassword = request.secret("new_password", true, Fields.MAX_PASSWORD);

@@ -51,9 +51,17 @@ class RateLimitRulesTest {
     }
 
     @Test
+    void aWindowOfADayIsTheLongest() {
+        assertThat(RateLimitRules.parse("login.ip=5/24h").limit("login", Scope.IP).orElseThrow().window()).hasHours(24);
+    }
+
+    @Test
     void badEntriesAreRefusedWithTheEntryNamed() {
         for (String bad : new String[] {"login", "login=5/1m", "login.host=5/1m", "login.ip=5", "login.ip=0/1m",
-                "login.ip=-1/1m", "login.ip=5/0s", "login.ip=5/1d", "login.ip=x/1m", "login.ip=5/m", ".ip=5/1m"}) {
+                "login.ip=-1/1m", "login.ip=5/0s", "login.ip=5/1d", "login.ip=x/1m", "login.ip=5/m", ".ip=5/1m",
+                // windows that overflow a Duration or the stores' millisecond expiries, or exceed a day
+                "login.ip=5/9999999999999999h", "login.ip=5/153722867280912931m", "login.ip=5/25h", "login.ip=5/86401s",
+                "login.ip=99999999999/1m"}) {
             assertThatThrownBy(() -> RateLimitRules.parse(bad)).as(bad)
                     .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("rate limit entry");
         }

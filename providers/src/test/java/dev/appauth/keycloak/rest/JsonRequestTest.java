@@ -138,4 +138,17 @@ class JsonRequestTest {
         AuthException e = failure(request::requireValid);
         assertThat(e.fieldErrors().keySet()).containsExactlyInAnyOrder("email", "name", "nul");
     }
+
+    @Test
+    void loneSurrogatesAreRefusedInEveryTextField() {
+        JsonRequest request = read(JSON, "{\"email\":\"a\\ud800@example.com\",\"password\":\"x\\udc00y\","
+                + "\"name\":\"ok \\ud83d\\ude00\",\"tail\":\"end\\ud83d\"}");
+        assertThat(request.string("email", true, 100)).isNull();
+        assertThat(request.secret("password", true, 100)).isNull();
+        assertThat(request.string("name", true, 100)).isEqualTo("ok \ud83d\ude00");
+        assertThat(request.string("tail", true, 100)).isNull();
+        AuthException e = failure(request::requireValid);
+        assertThat(e.fieldErrors().keySet()).containsExactlyInAnyOrder("email", "password", "tail");
+        assertThat(e.fieldErrors().get("password")).containsExactly("must be valid Unicode text");
+    }
 }
