@@ -27,9 +27,12 @@ class RateLimitIT {
     @BeforeAll
     static void realmWithLowLimits() {
         Http.Reply created = AuthApi.admin("POST", "", map(
-                "realm", REALM, "enabled", true, "bruteForceProtected", false,
+                // the test's client addresses are public ones (documentation ranges): no "Require SSL" over loopback HTTP
+                "realm", REALM, "enabled", true, "bruteForceProtected", false, "sslRequired", "none",
                 "attributes", Map.of("auth-api.rate-limits",
-                        "register.ip=3/1m,register.account=off,login.ip=5/1m,login.account=2/1m,refresh.ip=2/1m"),
+                        "register.ip=3/1m,register.account=off,login.ip=5/1m,login.account=2/1m,refresh.ip=2/1m,"
+                                + "forgot-password.account=2/1m,resend-verification.account=2/1m,reset-password.ip=2/1m,"
+                                + "verify-email.ip=2/1m,change-password.account=2/1m"),
                 "clients", List.of(map("clientId", "auth-api", "publicClient", true, "directAccessGrantsEnabled", true,
                         "standardFlowEnabled", false))));
         assertThat(created.status()).as(created.toString()).isEqualTo(201);
@@ -40,8 +43,12 @@ class RateLimitIT {
         AuthApi.admin("DELETE", REALM, null);
     }
 
-    private static Http.Reply post(String path, Object body, String ip) {
-        return Http.postJson(KeycloakStackExtension.stack().realmUrl(REALM) + "/auth/" + path, body, "X-Forwarded-For", ip);
+    private static Http.Reply post(String path, Object body, String ip, String... headers) {
+        String[] all = new String[headers.length + 2];
+        all[0] = "X-Forwarded-For";
+        all[1] = ip;
+        System.arraycopy(headers, 0, all, 2, headers.length);
+        return Http.postJson(KeycloakStackExtension.stack().realmUrl(REALM) + "/auth/" + path, body, all);
     }
 
     private static Http.Reply register(String ip) {
@@ -109,5 +116,45 @@ class RateLimitIT {
         assertThat(post("refresh", map("refresh_token", next), ip).status()).isEqualTo(200);
         // the third refresh from this address is refused before the token is looked at: the old one is not spent
         assertLimited(post("refresh", map("refresh_token", "anything"), ip));
+    }
+
+    @Test
+    void forgotAndResendAreLimitedPerAccountForKnownAndUnknownAddressesAlike() {
+        String known = register("198.51.100.20").json().at("/user/email").asText();
+        String unknown = unique("nobody") + "@example.com";
+        for (String endpoint : List.of("forgot-password", "resend-verification")) {
+            for (String email : List.of(known, unknown)) {
+                for (int i = 0; i < 2; i++) {
+                    Http.Reply ok = post(endpoint, map("email", email), "198.51.100." + (30 + i));
+                    assertThat(ok.status()).as(endpoint + " " + ok).isEqualTo(202);
+                }
+                assertLimited(post(endpoint, map("email", email), "198.51.100.40"));
+            }
+        }
+    }
+
+    @Test
+    void tokenEndpointsAreLimitedPerIpBeforeTheTokenIsLookedAt() {
+        for (String endpoint : List.of("reset-password", "verify-email")) {
+            String ip = "192.0.2." + (endpoint.length() + 100);
+            for (int i = 0; i < 2; i++) {
+                Http.Reply bad = post(endpoint, map("token", "not-a-token", "new_password", STRONG_PASSWORD), ip);
+                assertThat(bad.status()).as(endpoint + " " + bad).isEqualTo(400);
+            }
+            assertLimited(post(endpoint, map("token", "not-a-token", "new_password", STRONG_PASSWORD), ip));
+        }
+    }
+
+    @Test
+    void changePasswordIsLimitedPerAccountAcrossIps() {
+        JsonNode registered = register("198.51.100.50").json();
+        String access = registered.at("/token/access_token").asText();
+        for (int i = 0; i < 2; i++) {
+            Http.Reply wrong = post("change-password", map("current_password", "wrong password " + i, "new_password", STRONG_PASSWORD + "x"),
+                    "198.51.100." + (51 + i), "Authorization", Http.bearer(access));
+            assertThat(wrong.status()).as(wrong.toString()).isEqualTo(401);
+        }
+        assertLimited(post("change-password", map("current_password", STRONG_PASSWORD, "new_password", STRONG_PASSWORD + "x"),
+                "198.51.100.60", "Authorization", Http.bearer(access)));
     }
 }
