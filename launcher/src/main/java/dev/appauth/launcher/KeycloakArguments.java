@@ -27,7 +27,7 @@ final class KeycloakArguments {
     static final String ALLOWED_CLIENT_ATTRIBUTE = "auth-api.allowed";
 
     /** Where the services ended up once started: resolved ports, the database, the SMTP server. */
-    record Endpoints(int httpPort, int managementPort, Database database, String smtpHost, int smtpPort) {
+    record Endpoints(String publicUrl, int httpPort, int managementPort, Database database, String smtpHost, int smtpPort) {
     }
 
     private final StackConfig config;
@@ -45,7 +45,10 @@ final class KeycloakArguments {
         List<String> args = new ArrayList<>(List.of(
                 "start",
                 "--http-enabled=true",
-                "--hostname-strict=false",
+                // every URL Keycloak builds (issuer, links in mails) from configuration, never from a request's Host
+                "--hostname=" + endpoints.publicUrl(),
+                // the management interface (health, metrics) inherits it
+                "--http-host=" + config.bindAddress().host(),
                 "--http-port=" + endpoints.httpPort(),
                 "--http-management-port=" + endpoints.managementPort(),
                 "--health-enabled=true",

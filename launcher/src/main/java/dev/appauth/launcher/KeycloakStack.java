@@ -68,15 +68,16 @@ public final class KeycloakStack implements AutoCloseable {
 
     private void startServices() throws Exception {
         if (config.embeddedPostgres()) {
-            postgres = start(new PostgresService(config.postgresDataDir(), config.postgresPort(), config.postgresLogFile()));
+            postgres = start(new PostgresService(config.postgresDataDir(), config.postgresPort(),
+                    config.postgresLogFile(), config.postgresDurable(), config.postgresPasswordFile()));
             database = postgres.database();
         } else {
             database = new Database(config.externalJdbcUrl(), config.externalDbUsername(), config.externalDbPassword());
         }
 
         if (config.mailCatcher()) {
-            mail = start(new MailCatcher(config.mailSmtpPort(), config.mailHttpPort()));
-            smtpHost = MailCatcher.SMTP_HOST;
+            mail = start(new MailCatcher(config.bindAddress(), config.mailSmtpPort(), config.mailHttpPort()));
+            smtpHost = mail.smtpHost();
             smtpPort = mail.smtpPort();
         } else {
             smtpHost = config.smtpHost();
@@ -84,7 +85,7 @@ public final class KeycloakStack implements AutoCloseable {
         }
 
         if (config.redisMode() == StackConfig.RedisMode.EMBEDDED) {
-            redis = start(new RedisService(config.redisPort(), config.redisKeyPrefix()));
+            redis = start(new RedisService(config.bindAddress(), config.redisPort(), config.redisKeyPrefix()));
         }
 
         httpPort = Ports.resolve(config.httpPort());
@@ -96,10 +97,10 @@ public final class KeycloakStack implements AutoCloseable {
             Ports.requireFree(managementPort, "Keycloak management");
         }
         KeycloakArguments keycloakArguments = new KeycloakArguments(config,
-                new KeycloakArguments.Endpoints(httpPort, managementPort, database, smtpHost, smtpPort), started);
+                new KeycloakArguments.Endpoints(baseUrl(), httpPort, managementPort, database, smtpHost, smtpPort), started);
         keycloak = start(new KeycloakProcess(config.keycloakHome(), JavaHomes.resolve(config.javaHome()),
                 keycloakArguments.args(), keycloakArguments.env(), config.inheritKeycloakEnv(), config.realmFiles(),
-                config.keycloakLogFile(), managementPort, config.readyTimeout()));
+                config.keycloakLogFile(), config.bindAddress().localUrlHost(), managementPort, config.readyTimeout()));
     }
 
     private <S extends StackService> S start(S service) throws Exception {
@@ -118,9 +119,24 @@ public final class KeycloakStack implements AutoCloseable {
         return service;
     }
 
-    /** e.g. http://localhost:8080 (no trailing slash). */
+    /**
+     * The public URL (Keycloak's --hostname, e.g. http://localhost:8080, no trailing slash): the issuer of
+     * its tokens and the base of the links it mails. The tests reach Keycloak there too.
+     */
     public String baseUrl() {
-        return "http://localhost:" + httpPort;
+        return config.publicUrl() != null ? config.publicUrl() : "http://localhost:" + httpPort;
+    }
+
+    public BindAddress bindAddress() {
+        return config.bindAddress();
+    }
+
+    public int httpPort() {
+        return httpPort;
+    }
+
+    public int managementPort() {
+        return managementPort;
     }
 
     /** e.g. http://localhost:8080/realms/app (no trailing slash). */
@@ -130,7 +146,7 @@ public final class KeycloakStack implements AutoCloseable {
 
     /** The management interface (health, metrics), e.g. http://localhost:9000. */
     public String managementUrl() {
-        return "http://localhost:" + managementPort;
+        return "http://" + config.bindAddress().displayHost() + ":" + managementPort;
     }
 
     public String adminUsername() {

@@ -21,7 +21,7 @@ import java.util.stream.Stream;
 public final class Launcher {
 
     /** What a data directory made by the launcher contains; --fresh refuses to wipe anything else. */
-    private static final Set<String> DATA_DIR_ENTRIES = Set.of("postgres", "postgres.log", AdminCredentials.FILE_NAME);
+    private static final Set<String> DATA_DIR_ENTRIES = Set.of("postgres", "postgres.log", Credentials.ADMIN_FILE, Credentials.DATABASE_FILE);
 
     /** Held here because JUL keeps loggers weakly: a collected logger would forget its level. */
     private static List<Logger> quietLoggers;
@@ -66,24 +66,25 @@ public final class Launcher {
         Path pgDir = dataDir.resolve("postgres");
         boolean newDatabase = embeddedPostgres && !Files.exists(pgDir.resolve("postgresql.conf"));
 
-        Path credentialsFile = dataDir.resolve(AdminCredentials.FILE_NAME);
-        AdminCredentials admin;
+        Path credentialsFile = dataDir.resolve(Credentials.ADMIN_FILE);
+        Credentials admin;
         String adminNote;
         if (o.adminPassword != null) {
-            admin = new AdminCredentials(o.adminUser, o.adminPassword);
+            admin = new Credentials(o.adminUser, o.adminPassword);
             adminNote = "as given by --admin-user/--admin-password (or KC_BOOTSTRAP_ADMIN_*)";
         } else if (Files.exists(credentialsFile) && !newDatabase) {
-            admin = AdminCredentials.read(credentialsFile);
+            admin = Credentials.read(credentialsFile);
             adminNote = "user " + admin.username() + ", password in " + credentialsFile;
         } else if (!newDatabase && embeddedPostgres) {
             // the master realm exists already; a new bootstrap password would not take effect
-            admin = new AdminCredentials(o.adminUser, AdminCredentials.randomPassword());
+            admin = new Credentials(o.adminUser, Credentials.randomPassword());
             adminNote = "unknown: " + credentialsFile + " is missing but the database is not new; "
                     + "use --fresh to start over";
         } else {
             Files.deleteIfExists(credentialsFile);
-            admin = new AdminCredentials(o.adminUser, AdminCredentials.randomPassword());
-            admin.write(credentialsFile);
+            admin = new Credentials(o.adminUser, Credentials.randomPassword());
+            admin.write(credentialsFile, "Keycloak bootstrap admin (master realm) of ./run.sh; it takes effect "
+                    + "when Keycloak creates the master realm, i.e. on a new database");
             adminNote = "user " + admin.username() + ", password " + admin.password()
                     + "\n                  (shown once; saved in " + credentialsFile + ", mode 0600)";
         }
@@ -93,6 +94,8 @@ public final class Launcher {
                         : root.resolve("launcher/target/keycloak-" + LauncherVersion.KEYCLOAK))
                 .httpPort(o.httpPort)
                 .managementPort(o.managementPort)
+                .bindAddress(o.bind)
+                .publicUrl(o.publicUrlOrDefault())
                 .realmFile(realmFile)
                 .passwordBlacklistsDir(realmFile.getParent().resolve("password-blacklists"))
                 .adminUsername(admin.username())
@@ -102,7 +105,8 @@ public final class Launcher {
                 .mailHttpPort(o.mailHttpPort)
                 .extraKeycloakArgs(o.keycloakArgs);
         if (embeddedPostgres) {
-            config.postgresDataDir(pgDir).postgresPort(o.pgPort).postgresLogFile(dataDir.resolve("postgres.log"));
+            config.postgresDataDir(pgDir).postgresPort(o.pgPort).postgresLogFile(dataDir.resolve("postgres.log"))
+                    .postgresDurable(true).postgresPasswordFile(dataDir.resolve(Credentials.DATABASE_FILE));
         } else {
             config.externalDatabase(o.dbUrl, o.dbUser, o.dbPassword);
         }
@@ -142,6 +146,9 @@ public final class Launcher {
         out.println();
         out.println(line);
         out.printf(" app-auth is up (Keycloak %s, started in %d s). Ctrl-C stops everything.%n", LauncherVersion.KEYCLOAK, seconds);
+        out.printf("   Public URL    : %s  (issuer and mailed links; --public-url)%n", stack.baseUrl());
+        out.printf("   Listening on  : %s  (Keycloak :%d and :%d, mail catcher, Redis; --bind)%n",
+                stack.bindAddress(), stack.httpPort(), stack.managementPort());
         out.printf("   Admin console : %s/admin/%n", stack.baseUrl());
         out.printf("   Admin login   : %s%n", adminNote);
         out.printf("   /auth API     : %s/auth/%n", stack.realmUrl(realm));
@@ -153,6 +160,10 @@ public final class Launcher {
         }
         out.printf("   Database      : %s%s%n", stack.jdbcUrl(),
                 stack.postgresDataDir() != null ? "  (embedded, data in " + stack.postgresDataDir() + ")" : "");
+        if (stack.config().postgresPasswordFile() != null) {
+            out.printf("                   user %s, password in %s (scram-sha-256%s)%n", stack.dbUsername(),
+                    stack.config().postgresPasswordFile(), stack.config().postgresDurable() ? ", fsync on" : "");
+        }
         switch (stack.config().redisMode()) {
             case EMBEDDED -> out.printf("   Redis         : %s  (embedded, key prefix %s)%n", stack.redis().url(), stack.config().redisKeyPrefix());
             case EXTERNAL -> out.printf("   Redis         : external, key prefix %s%n", stack.config().redisKeyPrefix());

@@ -9,6 +9,8 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.UnmatchedArgumentException;
 
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -27,7 +29,7 @@ import java.util.Map;
                 "",
                 "Builds the project (unless --no-build) and starts, in the foreground, an embedded PostgreSQL, "
                         + "an embedded Redis, a mail catcher and Keycloak with the app-auth providers and the realm. "
-                        + "Ctrl-C stops everything.",
+                        + "They listen on 127.0.0.1 unless --bind says otherwise. Ctrl-C stops everything.",
                 ""})
 final class LauncherOptions {
 
@@ -52,6 +54,16 @@ final class LauncherOptions {
     @Option(names = "--repo-root", paramLabel = "DIR",
             description = "repository root; relative paths resolve against it (default: the working directory)")
     Path repoRoot = Path.of("").toAbsolutePath();
+
+    @Option(names = "--bind", paramLabel = "ADDRESS", converter = BindAddress.Converter.class,
+            description = "IP address Keycloak, the mail catcher and Redis listen on, e.g. 0.0.0.0 for every "
+                    + "interface (default ${DEFAULT-VALUE}; PostgreSQL always listens on localhost only)")
+    BindAddress bind = BindAddress.LOOPBACK;
+
+    @Option(names = "--public-url", paramLabel = "URL", converter = PublicUrlConverter.class,
+            description = "URL at which browsers and apps reach Keycloak; the issuer of its tokens and every link "
+                    + "it mails start with it (Keycloak's --hostname; default http://localhost:<http-port>)")
+    URI publicUrl;
 
     @Option(names = "--http-port", paramLabel = "N", converter = PortConverter.class,
             description = "Keycloak HTTP port (default ${DEFAULT-VALUE})")
@@ -128,7 +140,7 @@ final class LauncherOptions {
 
     @Option(names = "--admin-password", paramLabel = "PASSWORD",
             description = "its password (default: random on a new data dir, saved in <data-dir>/"
-                    + AdminCredentials.FILE_NAME + "; env " + ENV_ADMIN_PASSWORD + ")")
+                    + Credentials.ADMIN_FILE + "; env " + ENV_ADMIN_PASSWORD + ")")
     String adminPassword;
 
     @Option(names = "--keycloak-home", paramLabel = "DIR",
@@ -180,6 +192,11 @@ final class LauncherOptions {
         }
     }
 
+    /** --public-url, else http://localhost:<http-port>. */
+    String publicUrlOrDefault() {
+        return publicUrl != null ? publicUrl.toString() : "http://localhost:" + httpPort;
+    }
+
     private static String fromEnvironment(ArgSpec argument, Map<String, String> env) {
         if (argument instanceof OptionSpec option) {
             String variable = ENVIRONMENT.get(option.longestName());
@@ -208,6 +225,26 @@ final class LauncherOptions {
                 // reported below
             }
             throw new CommandLine.TypeConversionException("not a port: " + value);
+        }
+    }
+
+    /** An absolute http(s) URL with a host and without query or fragment; a trailing slash is dropped. */
+    static final class PublicUrlConverter implements CommandLine.ITypeConverter<URI> {
+        @Override
+        public URI convert(String value) {
+            String trimmed = value.endsWith("/") ? value.substring(0, value.length() - 1) : value;
+            try {
+                URI uri = new URI(trimmed);
+                boolean http = "http".equalsIgnoreCase(uri.getScheme()) || "https".equalsIgnoreCase(uri.getScheme());
+                if (http && uri.getHost() != null && uri.getRawQuery() == null && uri.getRawFragment() == null
+                        && uri.getRawUserInfo() == null) {
+                    return uri;
+                }
+            } catch (URISyntaxException e) {
+                // reported below
+            }
+            throw new CommandLine.TypeConversionException(
+                    "not an http(s) URL with a host and without query or fragment: " + value);
         }
     }
 }

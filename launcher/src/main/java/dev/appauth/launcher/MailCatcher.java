@@ -7,7 +7,6 @@ import com.sun.net.httpserver.HttpServer;
 
 import java.io.IOException;
 import java.lang.System.Logger.Level;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -19,17 +18,22 @@ import java.util.concurrent.Executors;
  */
 final class MailCatcher implements StackService {
 
-    static final String SMTP_HOST = "127.0.0.1";
-
     private static final System.Logger LOG = System.getLogger(MailCatcher.class.getName());
 
+    private final BindAddress bind;
     private final int requestedSmtpPort;
     private final int requestedHttpPort;
     private GreenMail greenMail;
     private HttpServer http;
     private ExecutorService httpExecutor;
 
+    /** On 127.0.0.1; ports 0 are picked free. */
     MailCatcher(int smtpPort, int httpPort) {
+        this(BindAddress.LOOPBACK, smtpPort, httpPort);
+    }
+
+    MailCatcher(BindAddress bind, int smtpPort, int httpPort) {
+        this.bind = bind;
         this.requestedSmtpPort = smtpPort;
         this.requestedHttpPort = httpPort;
     }
@@ -44,7 +48,7 @@ final class MailCatcher implements StackService {
         if (requestedSmtpPort != 0) {
             Ports.requireFree(requestedSmtpPort, "mail catcher SMTP");
         }
-        ServerSetup setup = new ServerSetup(requestedSmtpPort, SMTP_HOST, ServerSetup.PROTOCOL_SMTP);
+        ServerSetup setup = new ServerSetup(requestedSmtpPort, bind.host(), ServerSetup.PROTOCOL_SMTP);
         if (requestedSmtpPort == 0) {
             setup = setup.dynamicPort();
         }
@@ -54,7 +58,7 @@ final class MailCatcher implements StackService {
         if (requestedHttpPort != 0) {
             Ports.requireFree(requestedHttpPort, "mail catcher HTTP");
         }
-        http = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), requestedHttpPort), 0);
+        http = HttpServer.create(new InetSocketAddress(bind.address(), requestedHttpPort), 0);
         http.createContext(MailHttpApi.PATH, new MailHttpApi(greenMail));
         http.createContext("/", new MailViewer(greenMail));
         httpExecutor = Executors.newSingleThreadExecutor(r -> {
@@ -64,20 +68,30 @@ final class MailCatcher implements StackService {
         });
         http.setExecutor(httpExecutor);
         http.start();
-        LOG.log(Level.INFO, "Mail catcher: SMTP on {0}:{1,number,#}, HTTP on {2}", SMTP_HOST, smtpPort(), apiUrl());
+        LOG.log(Level.INFO, "Mail catcher: SMTP on {0}:{1,number,#}, HTTP on {0}:{2,number,#}",
+                bind.host(), smtpPort(), httpPort());
     }
 
     public GreenMail greenMail() {
         return greenMail;
     }
 
+    /** Where Keycloak on this machine sends its mail. */
+    public String smtpHost() {
+        return bind.localHost();
+    }
+
     public int smtpPort() {
         return greenMail.getSmtp().getPort();
     }
 
+    public int httpPort() {
+        return http.getAddress().getPort();
+    }
+
     /** Base URL of the HTTP view, ending in a slash. */
     public String apiUrl() {
-        return "http://localhost:" + http.getAddress().getPort() + "/";
+        return "http://" + bind.displayHost() + ":" + httpPort() + "/";
     }
 
     @Override

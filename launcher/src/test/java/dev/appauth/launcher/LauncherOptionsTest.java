@@ -137,6 +137,44 @@ class LauncherOptionsTest {
     }
 
     @Test
+    void bindDefaultsToLoopbackAndPublicUrlToLocalhostAndTheHttpPort() {
+        LauncherOptions o = LauncherOptions.parse(new String[] {"--http-port", "8181"}, Map.of());
+
+        assertThat(o.bind).isEqualTo(BindAddress.LOOPBACK);
+        assertThat(o.bind.host()).isEqualTo("127.0.0.1");
+        assertThat(o.publicUrl).isNull();
+        assertThat(o.publicUrlOrDefault()).isEqualTo("http://localhost:8181");
+    }
+
+    @Test
+    void bindAndPublicUrlAsGiven() {
+        LauncherOptions o = LauncherOptions.parse(new String[] {
+                "--bind", "0.0.0.0", "--public-url=https://auth.example.com/kc/"}, Map.of());
+
+        assertThat(o.bind.host()).isEqualTo("0.0.0.0");
+        assertThat(o.bind.everyInterface()).isTrue();
+        assertThat(o.bind.localHost()).isEqualTo("127.0.0.1");
+        assertThat(o.publicUrlOrDefault()).isEqualTo("https://auth.example.com/kc");
+
+        BindAddress v6 = LauncherOptions.parse(new String[] {"--bind=::1"}, Map.of()).bind;
+        assertThat(v6.localUrlHost()).isEqualTo("[0:0:0:0:0:0:0:1]");
+        assertThat(LauncherOptions.parse(new String[] {"--bind", "192.0.2.10"}, Map.of()).bind.displayHost())
+                .isEqualTo("192.0.2.10");
+    }
+
+    @Test
+    void rejectsBindAddressesThatAreNoIpAndPublicUrlsThatAreNoHttpUrl() {
+        for (String bad : new String[] {"localhost", "256.1.1.1", "1.2.3", "::zz"}) {
+            assertThatThrownBy(() -> LauncherOptions.parse(new String[] {"--bind", bad}, Map.of()))
+                    .as(bad).hasMessageContaining("Invalid value for option '--bind': not an IP address: " + bad);
+        }
+        for (String bad : new String[] {"localhost:8080", "ftp://host", "http://", "http://h/?a=b", "http://u:p@h", "http://h/#x"}) {
+            assertThatThrownBy(() -> LauncherOptions.parse(new String[] {"--public-url", bad}, Map.of()))
+                    .as(bad).hasMessageContaining("Invalid value for option '--public-url': not an http(s) URL");
+        }
+    }
+
+    @Test
     void freshWipesOnlyWhatTheLauncherCreated(@TempDir Path tmp) throws Exception {
         Path data = tmp.resolve("data");
         Files.createDirectories(data.resolve("postgres/base"));
@@ -154,13 +192,13 @@ class LauncherOptionsTest {
     @Test
     void credentialsFileIsPrivateAndRoundTrips(@TempDir Path tmp) throws Exception {
         Path file = tmp.resolve("d/admin-credentials");
-        AdminCredentials written = new AdminCredentials("admin", AdminCredentials.randomPassword());
-        written.write(file);
+        Credentials written = new Credentials("admin", Credentials.randomPassword());
+        written.write(file, "test");
 
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-------");
-        assertThat(AdminCredentials.read(file)).isEqualTo(written);
+        assertThat(Credentials.read(file)).isEqualTo(written);
         assertThat(written.password()).hasSize(24).matches("[A-Za-z0-9]+");
-        assertThat(AdminCredentials.randomPassword()).isNotEqualTo(written.password());
+        assertThat(Credentials.randomPassword()).isNotEqualTo(written.password());
     }
 
     @Test
