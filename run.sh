@@ -29,7 +29,7 @@ export JAVA_HOME
 
 # run.sh's own flags; everything else (and all after --) goes to the launcher
 build=true
-help=false
+info_flag=""
 args=()
 passthrough=false
 for a in "$@"; do
@@ -37,13 +37,14 @@ for a in "$@"; do
   case "$a" in
     --) passthrough=true; args+=("$a") ;;
     --no-build) build=false ;;
-    --help) help=true; args+=("$a") ;;
+    # answered by the launcher without building, when it is built already
+    --help|-h|--version|-V) info_flag=$a; args+=("$a") ;;
     *) args+=("$a") ;;
   esac
 done
 
-if $help && [ -f "$JAR" ]; then
-  exec "$JAVA_HOME/bin/java" -jar "$JAR" --help
+if [ -n "$info_flag" ] && [ -f "$JAR" ]; then
+  exec "$JAVA_HOME/bin/java" -jar "$JAR" "$info_flag"
 fi
 if $build || [ ! -f "$JAR" ]; then
   echo "run.sh: building (mvn -q -B -DskipTests package; --no-build skips this)" >&2

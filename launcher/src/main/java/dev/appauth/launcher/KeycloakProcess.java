@@ -41,13 +41,14 @@ final class KeycloakProcess implements StackService {
     private final boolean inheritKeycloakEnv;
     private final List<Path> realmFiles;
     private final Path logFile;
+    private final String managementHost;
     private final int managementPort;
     private final Duration readyTimeout;
     private volatile Process process;
     private boolean stopped;
 
     KeycloakProcess(Path home, Path javaHome, List<String> args, Map<String, String> env, boolean inheritKeycloakEnv,
-                    List<Path> realmFiles, Path logFile, int managementPort, Duration readyTimeout) {
+                    List<Path> realmFiles, Path logFile, String managementHost, int managementPort, Duration readyTimeout) {
         this.home = home;
         this.javaHome = javaHome;
         this.args = List.copyOf(args);
@@ -55,6 +56,7 @@ final class KeycloakProcess implements StackService {
         this.inheritKeycloakEnv = inheritKeycloakEnv;
         this.realmFiles = List.copyOf(realmFiles);
         this.logFile = logFile;
+        this.managementHost = managementHost;
         this.managementPort = managementPort;
         this.readyTimeout = readyTimeout;
     }
@@ -125,7 +127,7 @@ final class KeycloakProcess implements StackService {
     }
 
     private void awaitReady(Process p) throws IOException, InterruptedException {
-        URI ready = URI.create("http://127.0.0.1:" + managementPort + "/health/ready");
+        URI ready = URI.create("http://" + managementHost + ":" + managementPort + "/health/ready");
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
         HttpRequest request = HttpRequest.newBuilder(ready).timeout(Duration.ofSeconds(5)).GET().build();
         long deadline = System.nanoTime() + readyTimeout.toNanos();

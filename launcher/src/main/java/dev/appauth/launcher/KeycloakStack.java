@@ -3,13 +3,8 @@ package dev.appauth.launcher;
 import com.icegreen.greenmail.util.GreenMail;
 
 import java.lang.System.Logger.Level;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Deque;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -25,18 +20,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * {@link StackService#keycloakEnv()} or {@link StackService#keycloakArgs()}.
  */
 public final class KeycloakStack implements AutoCloseable {
-
-    /** Option of Keycloak's passwordBlacklist policy provider (DenylistPasswordPolicyProviderFactory, SPI password-policy). */
-    static final String BLACKLISTS_PATH_OPTION = "--spi-password-policy--password-blacklist--blacklists-path";
-
-    /**
-     * Keycloak feature behind the bundle's admin-console tab (Realm settings, Auth API): the declarative-UI
-     * SPI, experimental in Keycloak 26.7. Without it the tab is absent and the API works unchanged.
-     */
-    static final String CONSOLE_TAB_FEATURE = "declarative-ui";
-    /** Lets the tab find the allowed clients by a database query instead of scanning every client. */
-    static final String SEARCHABLE_ATTRIBUTES_OPTION = "--spi-client--jpa--searchable-attributes";
-    static final String ALLOWED_CLIENT_ATTRIBUTE = "auth-api.allowed";
 
     private static final System.Logger LOG = System.getLogger(KeycloakStack.class.getName());
 
@@ -85,15 +68,16 @@ public final class KeycloakStack implements AutoCloseable {
 
     private void startServices() throws Exception {
         if (config.embeddedPostgres()) {
-            postgres = start(new PostgresService(config.postgresDataDir(), config.postgresPort(), config.postgresLogFile()));
+            postgres = start(new PostgresService(config.postgresDataDir(), config.postgresPort(),
+                    config.postgresLogFile(), config.postgresDurable(), config.postgresPasswordFile()));
             database = postgres.database();
         } else {
             database = new Database(config.externalJdbcUrl(), config.externalDbUsername(), config.externalDbPassword());
         }
 
         if (config.mailCatcher()) {
-            mail = start(new MailCatcher(config.mailSmtpPort(), config.mailHttpPort()));
-            smtpHost = MailCatcher.SMTP_HOST;
+            mail = start(new MailCatcher(config.bindAddress(), config.mailSmtpPort(), config.mailHttpPort()));
+            smtpHost = mail.smtpHost();
             smtpPort = mail.smtpPort();
         } else {
             smtpHost = config.smtpHost();
@@ -101,7 +85,7 @@ public final class KeycloakStack implements AutoCloseable {
         }
 
         if (config.redisMode() == StackConfig.RedisMode.EMBEDDED) {
-            redis = start(new RedisService(config.redisPort(), config.redisKeyPrefix()));
+            redis = start(new RedisService(config.bindAddress(), config.redisPort(), config.redisKeyPrefix()));
         }
 
         httpPort = Ports.resolve(config.httpPort());
@@ -112,9 +96,11 @@ public final class KeycloakStack implements AutoCloseable {
         if (config.managementPort() != 0) {
             Ports.requireFree(managementPort, "Keycloak management");
         }
+        KeycloakArguments keycloakArguments = new KeycloakArguments(config,
+                new KeycloakArguments.Endpoints(baseUrl(), httpPort, managementPort, database, smtpHost, smtpPort), started);
         keycloak = start(new KeycloakProcess(config.keycloakHome(), JavaHomes.resolve(config.javaHome()),
-                keycloakArgs(), keycloakEnv(), config.inheritKeycloakEnv(), config.realmFiles(),
-                config.keycloakLogFile(), managementPort, config.readyTimeout()));
+                keycloakArguments.args(), keycloakArguments.env(), config.inheritKeycloakEnv(), config.realmFiles(),
+                config.keycloakLogFile(), config.bindAddress().localUrlHost(), managementPort, config.readyTimeout()));
     }
 
     private <S extends StackService> S start(S service) throws Exception {
@@ -133,102 +119,24 @@ public final class KeycloakStack implements AutoCloseable {
         return service;
     }
 
-    private List<String> keycloakArgs() {
-        List<String> args = new ArrayList<>(List.of(
-                "start",
-                "--http-enabled=true",
-                "--hostname-strict=false",
-                "--http-port=" + httpPort,
-                "--http-management-port=" + managementPort,
-                "--health-enabled=true",
-                "--metrics-enabled=true",
-                "--cache=local",
-                "--db=postgres",
-                "--db-url=" + database.jdbcUrl(),
-                "--db-username=" + database.username()));
-        if (!config.realmFiles().isEmpty()) {
-            args.add("--import-realm");
-        }
-        Path blacklists = config.passwordBlacklistsDir();
-        if (blacklists != null && Files.isDirectory(blacklists)) {
-            args.add(BLACKLISTS_PATH_OPTION + "=" + blacklists.toAbsolutePath().normalize());
-        }
-        for (StackService s : started) {
-            args.addAll(s.keycloakArgs());
-        }
-        if (config.redisMode() == StackConfig.RedisMode.EXTERNAL) {
-            args.addAll(RedisService.keycloakOptions(config.redisKeyPrefix()));
-        }
-        args.addAll(config.extraKeycloakArgs());
-        args = withListOption(args, "--features", keycloakEnv("KC_FEATURES"), CONSOLE_TAB_FEATURE);
-        return withListOption(args, SEARCHABLE_ATTRIBUTES_OPTION,
-                keycloakEnv("KC_SPI_CLIENT__JPA__SEARCHABLE_ATTRIBUTES"), ALLOWED_CLIENT_ATTRIBUTE);
-    }
-
-    /** A Keycloak variable as the server will see it. */
-    private String keycloakEnv(String name) {
-        return config.extraKeycloakEnv().getOrDefault(name, config.inheritKeycloakEnv() ? System.getenv(name) : null);
-    }
-
     /**
-     * Adds a value to a comma-separated Keycloak option, keeping the values already given (in the
-     * arguments, or in its environment variable, which the argument would override).
+     * The public URL (Keycloak's --hostname, e.g. http://localhost:8080, no trailing slash): the issuer of
+     * its tokens and the base of the links it mails. The tests reach Keycloak there too.
      */
-    static List<String> withListOption(List<String> args, String option, String envValue, String value) {
-        List<String> result = new ArrayList<>(args);
-        for (int i = 0; i < result.size(); i++) {
-            String arg = result.get(i);
-            if (arg.startsWith(option + "=")) {
-                result.set(i, option + "=" + addValue(arg.substring(option.length() + 1), value));
-                return result;
-            }
-            if (arg.equals(option) && i + 1 < result.size()) {
-                result.set(i + 1, addValue(result.get(i + 1), value));
-                return result;
-            }
-        }
-        result.add(option + "=" + addValue(envValue, value));
-        return result;
-    }
-
-    private static String addValue(String values, String value) {
-        if (values == null || values.isBlank()) {
-            return value;
-        }
-        for (String v : values.split(",")) {
-            // a feature may carry its version: declarative-ui:v1
-            if (v.trim().equals(value) || v.trim().startsWith(value + ":")) {
-                return values;
-            }
-        }
-        return values + "," + value;
-    }
-
-    private Map<String, String> keycloakEnv() {
-        Map<String, String> env = new LinkedHashMap<>();
-        env.put("KC_BOOTSTRAP_ADMIN_USERNAME", config.adminUsername());
-        env.put("KC_BOOTSTRAP_ADMIN_PASSWORD", config.adminPassword());
-        // through the environment rather than --db-password, so that it does not show in ps
-        if (database.password() != null) {
-            env.put("KC_DB_PASSWORD", database.password());
-        }
-        // the realm file refers to these as ${APP_AUTH_SMTP_...}
-        env.put("APP_AUTH_SMTP_HOST", smtpHost);
-        env.put("APP_AUTH_SMTP_PORT", Integer.toString(smtpPort));
-        env.put("APP_AUTH_SMTP_FROM", config.smtpFrom());
-        for (StackService s : started) {
-            env.putAll(s.keycloakEnv());
-        }
-        if (config.redisMode() == StackConfig.RedisMode.EXTERNAL) {
-            env.putAll(RedisService.keycloakEnv(config.externalRedisUrl()));
-        }
-        env.putAll(config.extraKeycloakEnv());
-        return env;
-    }
-
-    /** e.g. http://localhost:8080 (no trailing slash). */
     public String baseUrl() {
-        return "http://localhost:" + httpPort;
+        return config.publicUrl() != null ? config.publicUrl() : "http://localhost:" + httpPort;
+    }
+
+    public BindAddress bindAddress() {
+        return config.bindAddress();
+    }
+
+    public int httpPort() {
+        return httpPort;
+    }
+
+    public int managementPort() {
+        return managementPort;
     }
 
     /** e.g. http://localhost:8080/realms/app (no trailing slash). */
@@ -238,7 +146,7 @@ public final class KeycloakStack implements AutoCloseable {
 
     /** The management interface (health, metrics), e.g. http://localhost:9000. */
     public String managementUrl() {
-        return "http://localhost:" + managementPort;
+        return "http://" + config.bindAddress().displayHost() + ":" + managementPort;
     }
 
     public String adminUsername() {
@@ -249,7 +157,6 @@ public final class KeycloakStack implements AutoCloseable {
         return config.adminPassword();
     }
 
-    /** The in-process SMTP server that catches Keycloak's mail; null when an external SMTP server is used. */
     /** The embedded PostgreSQL, or null when the database is external. */
     public PostgresService postgres() {
         return postgres;
@@ -260,6 +167,7 @@ public final class KeycloakStack implements AutoCloseable {
         return redis;
     }
 
+    /** The in-process SMTP server that catches Keycloak's mail; null when an external SMTP server is used. */
     public GreenMail greenMail() {
         return mail != null ? mail.greenMail() : null;
     }

@@ -1,19 +1,14 @@
 package dev.appauth.launcher;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import picocli.CommandLine;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.PrintStream;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.Properties;
 import java.util.Set;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -25,9 +20,8 @@ import java.util.stream.Stream;
  */
 public final class Launcher {
 
-    static final String KEYCLOAK_VERSION = readKeycloakVersion();
     /** What a data directory made by the launcher contains; --fresh refuses to wipe anything else. */
-    private static final Set<String> DATA_DIR_ENTRIES = Set.of("postgres", "postgres.log", AdminCredentials.FILE_NAME);
+    private static final Set<String> DATA_DIR_ENTRIES = Set.of("postgres", "postgres.log", Credentials.ADMIN_FILE, Credentials.DATABASE_FILE);
 
     /** Held here because JUL keeps loggers weakly: a collected logger would forget its level. */
     private static List<Logger> quietLoggers;
@@ -36,31 +30,29 @@ public final class Launcher {
     }
 
     public static void main(String[] args) {
-        Options options;
-        try {
-            options = Options.parse(args, System.getenv());
-        } catch (IllegalArgumentException e) {
-            System.err.println("run.sh: " + e.getMessage() + " (see --help)");
-            System.exit(2);
-            return;
-        }
-        if (options.help) {
-            Options.printHelp(System.out);
-            return;
-        }
-        configureLogging();
-        try {
-            System.exit(run(options));
-        } catch (KeycloakStack.StackException | IllegalStateException | IOException e) {
-            System.err.println();
-            System.err.println("run.sh: " + e.getMessage());
-            System.exit(1);
-        }
+        CommandLine cli = LauncherOptions.commandLine(System.getenv());
+        cli.setExecutionStrategy(parsed -> {
+            Integer helpExitCode = CommandLine.executeHelpRequest(parsed);
+            if (helpExitCode != null) {
+                return helpExitCode;
+            }
+            LauncherOptions options = cli.getCommand();
+            options.validate(cli, args);
+            configureLogging();
+            try {
+                return run(options);
+            } catch (KeycloakStack.StackException | IllegalStateException | IOException e) {
+                System.err.println();
+                System.err.println("run.sh: " + e.getMessage());
+                return 1;
+            }
+        });
+        System.exit(cli.execute(args));
     }
 
-    private static int run(Options o) throws IOException {
+    private static int run(LauncherOptions o) throws IOException {
         long t0 = System.nanoTime();
-        Path root = o.repoRoot;
+        Path root = o.repoRoot.toAbsolutePath().normalize();
         Path dataDir = root.resolve(o.dataDir).normalize();
         if (o.fresh) {
             wipeDataDir(dataDir);
@@ -74,33 +66,36 @@ public final class Launcher {
         Path pgDir = dataDir.resolve("postgres");
         boolean newDatabase = embeddedPostgres && !Files.exists(pgDir.resolve("postgresql.conf"));
 
-        Path credentialsFile = dataDir.resolve(AdminCredentials.FILE_NAME);
-        AdminCredentials admin;
+        Path credentialsFile = dataDir.resolve(Credentials.ADMIN_FILE);
+        Credentials admin;
         String adminNote;
         if (o.adminPassword != null) {
-            admin = new AdminCredentials(o.adminUser, o.adminPassword);
+            admin = new Credentials(o.adminUser, o.adminPassword);
             adminNote = "as given by --admin-user/--admin-password (or KC_BOOTSTRAP_ADMIN_*)";
         } else if (Files.exists(credentialsFile) && !newDatabase) {
-            admin = AdminCredentials.read(credentialsFile);
+            admin = Credentials.read(credentialsFile);
             adminNote = "user " + admin.username() + ", password in " + credentialsFile;
         } else if (!newDatabase && embeddedPostgres) {
             // the master realm exists already; a new bootstrap password would not take effect
-            admin = new AdminCredentials(o.adminUser, AdminCredentials.randomPassword());
+            admin = new Credentials(o.adminUser, Credentials.randomPassword());
             adminNote = "unknown: " + credentialsFile + " is missing but the database is not new; "
                     + "use --fresh to start over";
         } else {
             Files.deleteIfExists(credentialsFile);
-            admin = new AdminCredentials(o.adminUser, AdminCredentials.randomPassword());
-            admin.write(credentialsFile);
+            admin = new Credentials(o.adminUser, Credentials.randomPassword());
+            admin.write(credentialsFile, "Keycloak bootstrap admin (master realm) of ./run.sh; it takes effect "
+                    + "when Keycloak creates the master realm, i.e. on a new database");
             adminNote = "user " + admin.username() + ", password " + admin.password()
                     + "\n                  (shown once; saved in " + credentialsFile + ", mode 0600)";
         }
 
         StackConfig.Builder config = StackConfig.builder()
                 .keycloakHome(o.keycloakHome != null ? root.resolve(o.keycloakHome)
-                        : root.resolve("launcher/target/keycloak-" + KEYCLOAK_VERSION))
+                        : root.resolve("launcher/target/keycloak-" + LauncherVersion.KEYCLOAK))
                 .httpPort(o.httpPort)
                 .managementPort(o.managementPort)
+                .bindAddress(o.bind)
+                .publicUrl(o.publicUrlOrDefault())
                 .realmFile(realmFile)
                 .passwordBlacklistsDir(realmFile.getParent().resolve("password-blacklists"))
                 .adminUsername(admin.username())
@@ -110,15 +105,16 @@ public final class Launcher {
                 .mailHttpPort(o.mailHttpPort)
                 .extraKeycloakArgs(o.keycloakArgs);
         if (embeddedPostgres) {
-            config.postgresDataDir(pgDir).postgresPort(o.pgPort).postgresLogFile(dataDir.resolve("postgres.log"));
+            config.postgresDataDir(pgDir).postgresPort(o.pgPort).postgresLogFile(dataDir.resolve("postgres.log"))
+                    .postgresDurable(true).postgresPasswordFile(dataDir.resolve(Credentials.DATABASE_FILE));
         } else {
             config.externalDatabase(o.dbUrl, o.dbUser, o.dbPassword);
         }
         if (o.smtpHost != null) {
             config.externalSmtp(o.smtpHost, o.smtpPort);
         }
-        config.redis(o.redis).redisPort(o.redisPort).redisKeyPrefix(o.redisKeyPrefix);
-        if (o.redis && o.redisUrl != null) {
+        config.redis(!o.noRedis).redisPort(o.redisPort).redisKeyPrefix(o.redisKeyPrefix);
+        if (!o.noRedis && o.redisUrl != null) {
             config.externalRedis(o.redisUrl);
         }
 
@@ -149,7 +145,10 @@ public final class Launcher {
         String line = "=".repeat(78);
         out.println();
         out.println(line);
-        out.printf(" app-auth is up (Keycloak %s, started in %d s). Ctrl-C stops everything.%n", KEYCLOAK_VERSION, seconds);
+        out.printf(" app-auth is up (Keycloak %s, started in %d s). Ctrl-C stops everything.%n", LauncherVersion.KEYCLOAK, seconds);
+        out.printf("   Public URL    : %s  (issuer and mailed links; --public-url)%n", stack.baseUrl());
+        out.printf("   Listening on  : %s  (Keycloak :%d and :%d, mail catcher, Redis; --bind)%n",
+                stack.bindAddress(), stack.httpPort(), stack.managementPort());
         out.printf("   Admin console : %s/admin/%n", stack.baseUrl());
         out.printf("   Admin login   : %s%n", adminNote);
         out.printf("   /auth API     : %s/auth/%n", stack.realmUrl(realm));
@@ -161,6 +160,10 @@ public final class Launcher {
         }
         out.printf("   Database      : %s%s%n", stack.jdbcUrl(),
                 stack.postgresDataDir() != null ? "  (embedded, data in " + stack.postgresDataDir() + ")" : "");
+        if (stack.config().postgresPasswordFile() != null) {
+            out.printf("                   user %s, password in %s (scram-sha-256%s)%n", stack.dbUsername(),
+                    stack.config().postgresPasswordFile(), stack.config().postgresDurable() ? ", fsync on" : "");
+        }
         switch (stack.config().redisMode()) {
             case EMBEDDED -> out.printf("   Redis         : %s  (embedded, key prefix %s)%n", stack.redis().url(), stack.config().redisKeyPrefix());
             case EXTERNAL -> out.printf("   Redis         : external, key prefix %s%n", stack.config().redisKeyPrefix());
@@ -216,174 +219,5 @@ public final class Launcher {
         Logger.getLogger("").setLevel(Level.INFO);
         quietLoggers = List.of(Logger.getLogger("io.zonky"), Logger.getLogger("com.icegreen"));
         quietLoggers.forEach(l -> l.setLevel(Level.WARNING));
-    }
-
-    private static String readKeycloakVersion() {
-        try (InputStream in = Launcher.class.getResourceAsStream("/app-auth-launcher.properties")) {
-            Properties p = new Properties();
-            if (in != null) {
-                p.load(in);
-            }
-            return p.getProperty("keycloak.version", "unknown");
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    /** Command-line options of ./run.sh; paths stay relative here and are resolved against the repo root. */
-    static final class Options {
-        Path repoRoot = Path.of("").toAbsolutePath();
-        int httpPort = 8080;
-        int managementPort = 9000;
-        String dbUrl;
-        String dbUser;
-        String dbPassword;
-        int pgPort = 5433;
-        Path dataDir = Path.of(".data");
-        boolean fresh;
-        String smtpHost;
-        int smtpPort = 25;
-        String smtpFrom = StackConfig.DEFAULT_SMTP_FROM;
-        int mailPort = 3025;
-        int mailHttpPort = 8025;
-        Path realmFile = Path.of("realm-config/app-realm.json");
-        int redisPort = 6380;
-        String redisUrl;
-        String redisKeyPrefix = "app-auth:";
-        boolean redis = true;
-        String adminUser = "admin";
-        String adminPassword;
-        Path keycloakHome;
-        List<String> keycloakArgs = new ArrayList<>();
-        boolean help;
-
-        private record Spec(String name, String arg, String env, String help) {
-        }
-
-        private static final List<Spec> SPECS = List.of(
-                new Spec("--repo-root", "DIR", null, "repository root; relative paths resolve against it (default: the working directory)"),
-                new Spec("--http-port", "N", null, "Keycloak HTTP port (default 8080)"),
-                new Spec("--management-port", "N", null, "Keycloak management port: health, metrics (default 9000)"),
-                new Spec("--db-url", "JDBC_URL", "KC_DB_URL", "use an existing PostgreSQL instead of the embedded one"),
-                new Spec("--db-user", "NAME", "KC_DB_USERNAME", "its user"),
-                new Spec("--db-password", "PASSWORD", "KC_DB_PASSWORD", "its password"),
-                new Spec("--pg-port", "N", null, "port of the embedded PostgreSQL (default 5433)"),
-                new Spec("--data-dir", "DIR", null, "embedded PostgreSQL data, its log and the admin credentials (default .data)"),
-                new Spec("--fresh", null, null, "wipe the data directory first (new database, new admin password)"),
-                new Spec("--smtp-host", "HOST", null, "send mail through this SMTP server instead of the mail catcher"),
-                new Spec("--smtp-port", "N", null, "its port (default 25)"),
-                new Spec("--smtp-from", "ADDRESS", null, "sender address (default " + StackConfig.DEFAULT_SMTP_FROM + ")"),
-                new Spec("--mail-port", "N", null, "SMTP port of the mail catcher (default 3025)"),
-                new Spec("--mail-http-port", "N", null, "HTTP port of the mail catcher's web view and JSON API (default 8025)"),
-                new Spec("--redis-port", "N", null, "port of the embedded Redis (default 6380)"),
-                new Spec("--redis-url", "URL", "APP_AUTH_REDIS_URL", "use an existing Redis (redis:// or rediss://) instead of the embedded one"),
-                new Spec("--redis-key-prefix", "PREFIX", null, "prefix of every key in Redis (default app-auth:)"),
-                new Spec("--no-redis", null, null, "no Redis: Keycloak's own single-use store, in-memory rate limits (single node only)"),
-                new Spec("--realm-file", "FILE", null, "realm to import if it does not exist yet (default realm-config/app-realm.json)"),
-                new Spec("--admin-user", "NAME", "KC_BOOTSTRAP_ADMIN_USERNAME", "bootstrap admin of the master realm (default admin)"),
-                new Spec("--admin-password", "PASSWORD", "KC_BOOTSTRAP_ADMIN_PASSWORD",
-                        "its password (default: random on a new data dir, saved in <data-dir>/admin-credentials)"),
-                new Spec("--keycloak-home", "DIR", null, "unpacked Keycloak (default launcher/target/keycloak-" + KEYCLOAK_VERSION + ")"),
-                new Spec("--no-build", null, null, "(run.sh) start without running Maven first"),
-                new Spec("--help", null, null, "this text"));
-
-        static Options parse(String[] args, Map<String, String> env) {
-            Options o = new Options();
-            Map<String, String> values = new LinkedHashMap<>();
-            for (Spec s : SPECS) {
-                if (s.env() != null && env.get(s.env()) != null && !env.get(s.env()).isEmpty()) {
-                    values.put(s.name(), env.get(s.env()));
-                }
-            }
-            for (int i = 0; i < args.length; i++) {
-                String a = args[i];
-                if (a.equals("--")) {
-                    o.keycloakArgs.addAll(List.of(args).subList(i + 1, args.length));
-                    break;
-                }
-                int eq = a.indexOf('=');
-                String name = eq > 0 ? a.substring(0, eq) : a;
-                Spec spec = SPECS.stream().filter(s -> s.name().equals(name)).findFirst()
-                        .orElseThrow(() -> new IllegalArgumentException("unknown option " + name));
-                if (spec.arg() == null) {
-                    if (eq > 0) {
-                        throw new IllegalArgumentException(name + " takes no value");
-                    }
-                    values.put(name, "true");
-                } else if (eq > 0) {
-                    values.put(name, a.substring(eq + 1));
-                } else if (i + 1 < args.length) {
-                    values.put(name, args[++i]);
-                } else {
-                    throw new IllegalArgumentException(name + " needs a value (" + spec.arg() + ")");
-                }
-            }
-            values.forEach((name, value) -> o.set(name, value));
-            if (!o.redis && o.redisUrl != null) {
-                throw new IllegalArgumentException("--no-redis and --redis-url exclude each other");
-            }
-            if (o.dbUrl != null && o.dbUser == null) {
-                throw new IllegalArgumentException("--db-url needs --db-user (or KC_DB_USERNAME)");
-            }
-            return o;
-        }
-
-        private void set(String name, String v) {
-            switch (name) {
-                case "--repo-root" -> repoRoot = Path.of(v).toAbsolutePath().normalize();
-                case "--http-port" -> httpPort = port(name, v);
-                case "--management-port" -> managementPort = port(name, v);
-                case "--db-url" -> dbUrl = v;
-                case "--db-user" -> dbUser = v;
-                case "--db-password" -> dbPassword = v;
-                case "--pg-port" -> pgPort = port(name, v);
-                case "--data-dir" -> dataDir = Path.of(v);
-                case "--fresh" -> fresh = true;
-                case "--smtp-host" -> smtpHost = v;
-                case "--smtp-port" -> smtpPort = port(name, v);
-                case "--smtp-from" -> smtpFrom = v;
-                case "--mail-port" -> mailPort = port(name, v);
-                case "--mail-http-port" -> mailHttpPort = port(name, v);
-                case "--redis-port" -> redisPort = port(name, v);
-                case "--redis-url" -> redisUrl = v;
-                case "--redis-key-prefix" -> redisKeyPrefix = v;
-                case "--no-redis" -> redis = false;
-                case "--realm-file" -> realmFile = Path.of(v);
-                case "--admin-user" -> adminUser = v;
-                case "--admin-password" -> adminPassword = v;
-                case "--keycloak-home" -> keycloakHome = Path.of(v);
-                case "--no-build" -> { /* consumed by run.sh; accepted here so it may stay in "$@" */ }
-                case "--help" -> help = true;
-                default -> throw new IllegalArgumentException("unknown option " + name);
-            }
-        }
-
-        private static int port(String name, String v) {
-            try {
-                int p = Integer.parseInt(v);
-                if (p < 1 || p > 65535) {
-                    throw new NumberFormatException();
-                }
-                return p;
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException(name + ": not a port: " + v);
-            }
-        }
-
-        static void printHelp(PrintStream out) {
-            out.println("Usage: ./run.sh [options] [-- keycloak options]");
-            out.println();
-            out.println("Builds the project (unless --no-build) and starts, in the foreground, an embedded PostgreSQL,");
-            out.println("a mail catcher and Keycloak " + KEYCLOAK_VERSION + " with the app-auth providers and the realm.");
-            out.println("Ctrl-C stops everything. Options after -- go to kc.sh start unchanged.");
-            out.println();
-            for (Spec s : SPECS) {
-                String left = s.name() + (s.arg() != null ? " " + s.arg() : "");
-                out.printf("  %-28s %s%n", left, s.help());
-                if (s.env() != null) {
-                    out.printf("  %-28s (env %s)%n", "", s.env());
-                }
-            }
-        }
     }
 }

@@ -15,18 +15,26 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
- * An embedded PostgreSQL (zonky binaries, run as a child process) with a database for Keycloak.
- * With a persistent data directory the cluster is reused: zonky runs initdb only when the
- * directory has no postgresql.conf and {@code cleanDataDirectory} is false.
+ * An embedded PostgreSQL (zonky binaries, run as a child process) with a database for Keycloak,
+ * listening on localhost only. With a persistent data directory the cluster is reused: zonky runs
+ * initdb only when the directory has no postgresql.conf and {@code cleanDataDirectory} is false.
+ *
+ * <p>Durable (./run.sh) it writes safely: fsync, synchronous commit and full-page writes on. Otherwise
+ * (tests) it keeps zonky's fast settings: fsync and synchronous commit off. With a password file every
+ * connection needs that password (scram-sha-256); without one, initdb's trust authentication stays.
  */
 public final class PostgresService implements StackService {
 
     static final String DATABASE = "keycloak";
-    /** initdb -A trust: any password is accepted, and the server listens on localhost only. */
+    /** The maintenance database every cluster has. */
+    private static final String DATABASE_POSTGRES = "postgres";
     private static final String USER = "postgres";
-    private static final String PASSWORD = "postgres";
+    /** Sent, and ignored, where the cluster trusts local connections. */
+    private static final String TRUST_PASSWORD = "postgres";
 
     private static final System.Logger LOG = System.getLogger(PostgresService.class.getName());
 
@@ -34,16 +42,24 @@ public final class PostgresService implements StackService {
     private final boolean temporary;
     private final int requestedPort;
     private final Path logFile;
+    private final boolean durable;
+    private final Path passwordFile;
     private int port;
     private Path binDir;
     private EmbeddedPostgres postgres;
     private Database database;
 
-    PostgresService(Path persistentDataDir, int port, Path logFile) throws IOException {
+    /**
+     * @param persistentDataDir the cluster, kept between runs; null: a temporary one
+     * @param passwordFile      where the superuser's password is kept; null: trust authentication
+     */
+    PostgresService(Path persistentDataDir, int port, Path logFile, boolean durable, Path passwordFile) throws IOException {
         this.temporary = persistentDataDir == null;
         this.dataDir = temporary ? Files.createTempDirectory("app-auth-pg") : persistentDataDir.toAbsolutePath();
         this.requestedPort = port;
         this.logFile = logFile;
+        this.durable = durable;
+        this.passwordFile = passwordFile;
     }
 
     @Override
@@ -59,6 +75,7 @@ public final class PostgresService implements StackService {
         }
         Files.createDirectories(dataDir);
         boolean existing = Files.exists(dataDir.resolve("postgresql.conf"));
+        String password = passwordFile != null ? DatabasePassword.loadOrCreate(passwordFile, dataDir, existing) : null;
         EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
                 .setDataDirectory(dataDir)
                 .setCleanDataDirectory(temporary)
@@ -68,16 +85,62 @@ public final class PostgresService implements StackService {
                 .setPGStartupWait(Duration.ofSeconds(60))
                 // "C" exists on every system; the machine's LANG may name a locale that is not installed
                 .setLocaleConfig("locale", "C");
+        serverSettings().forEach(builder::setServerConfig);
+        if (password != null) {
+            // zonky's own readiness check and getPostgresDatabase() log in with it
+            builder.setConnectConfig("password", password);
+        }
         if (logFile != null) {
             Files.createDirectories(logFile.toAbsolutePath().getParent());
             ProcessBuilder.Redirect redirect = ProcessBuilder.Redirect.appendTo(logFile.toFile());
             builder.setOutputRedirector(redirect).setErrorRedirector(redirect);
         }
-        LOG.log(Level.INFO, "Starting PostgreSQL on port {0,number,#} ({1} data directory {2})",
-                port, existing ? "existing" : "new", dataDir);
-        postgres = builder.start();
+        LOG.log(Level.INFO, "Starting PostgreSQL on port {0,number,#} ({1} data directory {2}, {3})",
+                port, existing ? "existing" : "new", dataDir, durable ? "durable" : "fsync off");
+        try {
+            postgres = builder.start();
+        } catch (IOException e) {
+            if (password != null && DatabasePassword.refusedLogin(e)) {
+                stopOrphan();
+                throw DatabasePassword.refused(passwordFile, dataDir);
+            }
+            throw e;
+        }
+        if (password != null && PgHba.trusts(dataDir)) {
+            DatabasePassword.switchFromTrust(postgres.getPostgresDatabase(), dataDir, USER, password, jdbcUrl(DATABASE_POSTGRES));
+            LOG.log(Level.INFO, "PostgreSQL in {0} now requires the password kept in {1} (scram-sha-256)", dataDir, passwordFile);
+        }
         createDatabaseIfMissing();
-        database = new Database("jdbc:postgresql://localhost:" + port + "/" + DATABASE, USER, PASSWORD);
+        database = new Database(jdbcUrl(DATABASE), USER, password != null ? password : TRUST_PASSWORD);
+    }
+
+    private String jdbcUrl(String databaseName) {
+        return "jdbc:postgresql://localhost:" + port + "/" + databaseName;
+    }
+
+    /**
+     * Settings given to the postmaster on its command line (they override postgresql.conf). zonky
+     * always passes -F (fsync off) first; a later fsync=on wins.
+     */
+    private Map<String, String> serverSettings() {
+        Map<String, String> settings = new LinkedHashMap<>();
+        settings.put("listen_addresses", "localhost");
+        if (durable) {
+            settings.put("fsync", "on");
+            settings.put("synchronous_commit", "on");
+            settings.put("full_page_writes", "on");
+        } else {
+            settings.put("fsync", "off");
+            settings.put("synchronous_commit", "off");
+        }
+        return settings;
+    }
+
+    /** The server options pg_ctl start passes on, the same as zonky's. */
+    private String postmasterOptions() {
+        StringBuilder options = new StringBuilder("-p " + port);
+        serverSettings().forEach((name, value) -> options.append(" -c ").append(name).append('=').append(value));
+        return options.toString();
     }
 
     private void createDatabaseIfMissing() throws SQLException {
@@ -109,7 +172,19 @@ public final class PostgresService implements StackService {
     }
 
     public synchronized void resumeAfterOutage() throws IOException, InterruptedException {
-        pgCtl("start", "-w", "-o", "-p " + port + " -c listen_addresses=localhost");
+        pgCtl("start", "-w", "-o", postmasterOptions());
+    }
+
+    /** zonky gives up on a server that refuses its login, but leaves it running: stop it. */
+    private void stopOrphan() {
+        try {
+            pgCtl("stop", "-m", "fast", "-w");
+        } catch (IOException | InterruptedException e) {
+            LOG.log(Level.WARNING, "Could not stop PostgreSQL in " + dataDir + ": " + e.getMessage());
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 
     private void pgCtl(String... args) throws IOException, InterruptedException {
@@ -142,6 +217,10 @@ public final class PostgresService implements StackService {
 
     Path dataDir() {
         return dataDir;
+    }
+
+    public int port() {
+        return port;
     }
 
     @Override

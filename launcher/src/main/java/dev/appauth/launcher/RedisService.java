@@ -30,12 +30,14 @@ public final class RedisService implements StackService {
                 "KC_SPI_APP_AUTH_RATE_LIMIT__REDIS__URL", url);
     }
 
+    private final BindAddress bind;
     private final int requestedPort;
     private final String keyPrefix;
     private int port;
     private RedisServer server;
 
-    RedisService(int port, String keyPrefix) {
+    RedisService(BindAddress bind, int port, String keyPrefix) {
+        this.bind = bind;
         this.requestedPort = port;
         this.keyPrefix = keyPrefix;
     }
@@ -57,7 +59,7 @@ public final class RedisService implements StackService {
     private void startServer() throws IOException {
         server = RedisServer.newRedisServer()
                 .port(port)
-                .bind("127.0.0.1")
+                .bind(bind.host())
                 .setting("save \"\"")
                 .setting("appendonly no")
                 // an evicted ".revoked" key would un-revoke a token: refuse writes instead of evicting
@@ -77,7 +79,7 @@ public final class RedisService implements StackService {
     }
 
     public String url() {
-        return "redis://127.0.0.1:" + port;
+        return "redis://" + bind.localUrlHost() + ":" + port;
     }
 
     public int port() {

@@ -48,6 +48,10 @@ public final class StackConfig {
     private final int redisPort;
     private final String externalRedisUrl;
     private final String redisKeyPrefix;
+    private final BindAddress bindAddress;
+    private final String publicUrl;
+    private final boolean postgresDurable;
+    private final Path postgresPasswordFile;
 
     /** Where Keycloak's single-use objects, revocations and rate-limit counters live. */
     public enum RedisMode {
@@ -89,6 +93,10 @@ public final class StackConfig {
         redisPort = b.redisPort;
         externalRedisUrl = b.externalRedisUrl;
         redisKeyPrefix = Objects.requireNonNull(b.redisKeyPrefix, "redisKeyPrefix");
+        bindAddress = Objects.requireNonNull(b.bindAddress, "bindAddress");
+        publicUrl = b.publicUrl;
+        postgresDurable = b.postgresDurable;
+        postgresPasswordFile = b.postgresPasswordFile;
         if (externalJdbcUrl != null && externalDbUsername == null) {
             throw new IllegalArgumentException("an external database needs a username too");
         }
@@ -143,6 +151,21 @@ public final class StackConfig {
     /** Prefix of every key the providers write, so that several deployments can share one Redis. */
     public String redisKeyPrefix() { return redisKeyPrefix; }
 
+    /** What Keycloak, the mail catcher and Redis listen on (127.0.0.1 unless told otherwise). */
+    public BindAddress bindAddress() { return bindAddress; }
+    /** Keycloak's --hostname, the base of every URL it builds; null: http://localhost:<http port>. */
+    public String publicUrl() { return publicUrl; }
+    /**
+     * true (./run.sh): the embedded PostgreSQL writes safely (fsync, synchronous commit, full-page
+     * writes); false (tests, a throw-away database): fsync and synchronous commit off, for speed.
+     */
+    public boolean postgresDurable() { return postgresDurable; }
+    /**
+     * Where the embedded PostgreSQL's password is kept (mode 0600, made on first start); then every
+     * connection needs it (scram-sha-256). null: trust authentication on localhost (tests).
+     */
+    public Path postgresPasswordFile() { return postgresPasswordFile; }
+
     public boolean embeddedPostgres() { return externalJdbcUrl == null; }
     public boolean mailCatcher() { return smtpHost == null; }
 
@@ -176,6 +199,10 @@ public final class StackConfig {
         private int redisPort;
         private String externalRedisUrl;
         private String redisKeyPrefix = "app-auth:";
+        private BindAddress bindAddress = BindAddress.LOOPBACK;
+        private String publicUrl;
+        private boolean postgresDurable;
+        private Path postgresPasswordFile;
 
         private Builder() {
         }
@@ -220,6 +247,11 @@ public final class StackConfig {
         public Builder redisPort(int v) { redisPort = checkPort(v); return this; }
         public Builder externalRedis(String url) { externalRedisUrl = url; return this; }
         public Builder redisKeyPrefix(String v) { redisKeyPrefix = v; return this; }
+
+        public Builder bindAddress(BindAddress v) { bindAddress = v; return this; }
+        public Builder publicUrl(String v) { publicUrl = v; return this; }
+        public Builder postgresDurable(boolean v) { postgresDurable = v; return this; }
+        public Builder postgresPasswordFile(Path v) { postgresPasswordFile = v; return this; }
 
         public StackConfig build() {
             return new StackConfig(this);

@@ -9,10 +9,10 @@ import org.junit.jupiter.api.Test;
 /** The options the bundle's admin-console tab needs are added without losing the user's own values. */
 class KeycloakFeaturesTest {
 
-    private static final String TAB = KeycloakStack.CONSOLE_TAB_FEATURE;
+    private static final String TAB = KeycloakArguments.CONSOLE_TAB_FEATURE;
 
     private static List<String> features(List<String> args, String env) {
-        return KeycloakStack.withListOption(args, "--features", env, TAB);
+        return KeycloakArguments.withListOption(args, "--features", env, TAB);
     }
 
     @Test
@@ -31,8 +31,8 @@ class KeycloakFeaturesTest {
 
     @Test
     void makesTheAllowedClientAttributeSearchable() {
-        assertThat(KeycloakStack.withListOption(List.of("start", "--spi-client--jpa--searchable-attributes=team"),
-                KeycloakStack.SEARCHABLE_ATTRIBUTES_OPTION, null, KeycloakStack.ALLOWED_CLIENT_ATTRIBUTE))
+        assertThat(KeycloakArguments.withListOption(List.of("start", "--spi-client--jpa--searchable-attributes=team"),
+                KeycloakArguments.SEARCHABLE_ATTRIBUTES_OPTION, null, KeycloakArguments.ALLOWED_CLIENT_ATTRIBUTE))
                 .containsExactly("start", "--spi-client--jpa--searchable-attributes=team,auth-api.allowed");
     }
 }

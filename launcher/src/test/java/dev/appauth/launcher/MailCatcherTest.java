@@ -79,6 +79,25 @@ class MailCatcherTest {
         assertThat(unknown.statusCode()).isEqualTo(404);
     }
 
+    @Test
+    void smtpAndHttpListenOnLoopbackOnlyUnlessToldOtherwise() throws Exception {
+        int httpPort = URI.create(catcher.apiUrl()).getPort();
+        assertThat(ListeningSockets.addresses(catcher.smtpPort())).containsExactly("127.0.0.1");
+        assertThat(ListeningSockets.addresses(httpPort)).containsExactly("127.0.0.1");
+
+        MailCatcher everywhere = new MailCatcher(BindAddress.of("0.0.0.0"), 0, 0);
+        try {
+            everywhere.start();
+            // Java binds 0.0.0.0 as the dual-stack wildcard ::
+            assertThat(ListeningSockets.addresses(everywhere.smtpPort())).isNotEmpty().allMatch(ListeningSockets::everyInterface);
+            assertThat(ListeningSockets.addresses(everywhere.httpPort())).isNotEmpty().allMatch(ListeningSockets::everyInterface);
+            assertThat(everywhere.smtpHost()).isEqualTo("127.0.0.1");
+            assertThat(everywhere.apiUrl()).startsWith("http://localhost:");
+        } finally {
+            everywhere.close();
+        }
+    }
+
     private JsonNode getMessages() throws Exception {
         HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(catcher.apiUrl() + "api/messages")).build(),
                 HttpResponse.BodyHandlers.ofString());
@@ -90,7 +109,7 @@ class MailCatcherTest {
     /** Shaped like Keycloak's DefaultEmailSenderProvider: multipart/alternative, text then HTML. */
     private void send(String subject, String text, String html) throws Exception {
         Properties props = new Properties();
-        props.put("mail.smtp.host", MailCatcher.SMTP_HOST);
+        props.put("mail.smtp.host", catcher.smtpHost());
         props.put("mail.smtp.port", Integer.toString(catcher.smtpPort()));
         MimeMessage msg = new MimeMessage(Session.getInstance(props));
         msg.setFrom(new InternetAddress("no-reply@app.test", "App"));

@@ -11,10 +11,14 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.Properties;
 
-/** The bootstrap admin of ./run.sh, kept in {@code <data-dir>/admin-credentials} (mode 0600). */
-record AdminCredentials(String username, String password) {
+/**
+ * A user name and password that ./run.sh keeps in its data directory (mode 0600): the bootstrap admin
+ * in {@code admin-credentials}, the embedded PostgreSQL's superuser in {@code db-credentials}.
+ */
+record Credentials(String username, String password) {
 
-    static final String FILE_NAME = "admin-credentials";
+    static final String ADMIN_FILE = "admin-credentials";
+    static final String DATABASE_FILE = "db-credentials";
     private static final char[] ALPHABET =
             "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789".toCharArray();
 
@@ -28,7 +32,7 @@ record AdminCredentials(String username, String password) {
         return sb.toString();
     }
 
-    static AdminCredentials read(Path file) throws IOException {
+    static Credentials read(Path file) throws IOException {
         Properties p = new Properties();
         try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
             p.load(r);
@@ -38,24 +42,23 @@ record AdminCredentials(String username, String password) {
         if (username == null || password == null) {
             throw new IOException(file + " lacks username= or password=");
         }
-        return new AdminCredentials(username, password);
+        return new Credentials(username, password);
     }
 
     /** Creates the file with mode 0600 from the start, so the password is never readable by others. */
-    void write(Path file) throws IOException {
+    void write(Path file, String comment) throws IOException {
         Files.createDirectories(file.toAbsolutePath().getParent());
         Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
         Properties p = new Properties();
         p.setProperty("username", username);
         p.setProperty("password", password);
         try (Writer w = Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.TRUNCATE_EXISTING)) {
-            p.store(w, "Keycloak bootstrap admin (master realm) of ./run.sh; it takes effect when Keycloak "
-                    + "creates the master realm, i.e. on a new database");
+            p.store(w, comment);
         }
     }
 
     @Override
     public String toString() {
-        return "AdminCredentials[" + username + "]";
+        return "Credentials[" + username + "]";
     }
 }
