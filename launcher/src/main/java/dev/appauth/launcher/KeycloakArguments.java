@@ -23,6 +23,8 @@ final class KeycloakArguments {
      */
     static final String CONSOLE_TAB_FEATURE = "declarative-ui";
     /** Lets the tab find the allowed clients by a database query instead of scanning every client. */
+    static final String BRUTE_FORCE_CONCURRENT_OPTION =
+            "--spi-brute-force-protector--default-brute-force-detector--allow-concurrent-requests";
     static final String SEARCHABLE_ATTRIBUTES_OPTION = "--spi-client--jpa--searchable-attributes";
     static final String ALLOWED_CLIENT_ATTRIBUTE = "auth-api.allowed";
 
@@ -56,7 +58,10 @@ final class KeycloakArguments {
                 "--cache=local",
                 "--db=postgres",
                 "--db-url=" + database.jdbcUrl(),
-                "--db-username=" + database.username()));
+                "--db-username=" + database.username(),
+                // a user on two devices must not be told the password is wrong: Keycloak's brute-force detector
+                // otherwise refuses a login while another of the same user runs (keycloak#48272); failures still count
+                BRUTE_FORCE_CONCURRENT_OPTION + "=true"));
         if (!config.realmFiles().isEmpty()) {
             args.add("--import-realm");
         }

@@ -70,8 +70,7 @@ public final class KeycloakStackExtension implements BeforeAllCallback {
                         "--spi-realm-restapi-extension--auth--rate-limits=*.ip=100000/1m,*.account=100000/1m",
                         // lets tests act as different client IPs through X-Forwarded-For from loopback only
                         "--proxy-headers=xforwarded",
-                        "--proxy-trusted-addresses=127.0.0.1,::1",
-                        "--spi-brute-force-protector--default-brute-force-detector--allow-concurrent-requests=true"))
+                        "--proxy-trusted-addresses=127.0.0.1,::1"))
                 .build();
     }
 

@@ -8,6 +8,7 @@ import dev.appauth.keycloak.email.MailQueueProvider;
 import dev.appauth.keycloak.token.ActionLinks;
 import dev.appauth.keycloak.token.ActionTokenKind;
 import dev.appauth.keycloak.token.ActionTokens;
+import org.jboss.logging.Logger;
 import org.keycloak.email.EmailException;
 import org.keycloak.events.Details;
 import org.keycloak.events.Errors;
@@ -25,18 +26,23 @@ import org.keycloak.models.UserModel;
  */
 public final class AccountMails {
 
+    private static final Logger LOG = Logger.getLogger(AccountMails.class);
+
     private final MailQueueProvider queue;
     private final URI baseUri;
     private final String ipAddress;
 
     public AccountMails(KeycloakSession session) {
         this.queue = session.getProvider(MailQueueProvider.class);
-        this.baseUri = session.getContext().getUri().getBaseUri();
+        this.baseUri = PublicUrl.of(session);
         this.ipAddress = session.getContext().getConnection().getRemoteHost();
     }
 
     /** A password-reset link to the account with this address, if there is an enabled one. */
     public void passwordResetTo(String email, String clientId) {
+        if (!canLink()) {
+            return;
+        }
         URI base = baseUri;
         String ip = ipAddress;
         queue.sendAfterCommit("password-reset", (session, realm) -> {
@@ -51,6 +57,9 @@ public final class AccountMails {
 
     /** A verification link to the account with this address, unless there is none or it is verified already. */
     public void verificationTo(String email, String clientId) {
+        if (!canLink()) {
+            return;
+        }
         URI base = baseUri;
         String ip = ipAddress;
         queue.sendAfterCommit("email-verification", (session, realm) ->
@@ -59,6 +68,9 @@ public final class AccountMails {
 
     /** A verification link to the user's current address, unless it is verified by the time the mail goes out. */
     public void verificationTo(UserModel user, String clientId) {
+        if (!canLink()) {
+            return;
+        }
         URI base = baseUri;
         String ip = ipAddress;
         String userId = user.getId();
@@ -89,6 +101,19 @@ public final class AccountMails {
             AccountEmail.ACCOUNT_EXISTS.send(session, realm, user, Map.of());
             return true;
         });
+    }
+
+    /**
+     * Mails with links need a configured public URL; without one they are not sent at all (the caller's answer does
+     * not change, so nothing is revealed), and the log says what to configure.
+     */
+    private boolean canLink() {
+        if (baseUri == null) {
+            LOG.error("A link mail was not sent: no public URL is configured. Set Keycloak's hostname option "
+                    + "(e.g. --hostname=https://auth.example.com) or the realm's Frontend URL.");
+            return false;
+        }
+        return true;
     }
 
     private static boolean sendVerification(KeycloakSession session, RealmModel realm, UserModel user, String clientId,
