@@ -36,6 +36,12 @@ public final class Bench {
     static final String PASSWORD = "bench velvet tractor 91";
     static final String REALM = "app";
     static final String CLIENT = "auth-api";
+    /**
+     * The stock grants run for a client of their own: auth-api refuses the password grant at Keycloak's token
+     * endpoint (it is the API's client), so the bench creates this public client with direct grants, the same
+     * scopes and mappers as any realm client, for the comparison.
+     */
+    static final String STOCK_CLIENT = "bench-stock-grant";
     static final int USERS_PER_WORKER = 4;
 
     private final HttpClient http;
@@ -92,6 +98,7 @@ public final class Bench {
 
     private void run(int logins, int refreshes, int registers, int failures) throws Exception {
         long t0 = System.nanoTime();
+        ensureStockClient();
         long rssBefore = rssKb();
         String loadBefore = loadAvg();
 
@@ -130,13 +137,13 @@ public final class Bench {
         String[] authChain = new String[concurrency];
         String[] stockChain = new String[concurrency];
         for (int w = 0; w < concurrency; w++) {
-            authChain[w] = refreshTokenOf(loginViaToken(pool.get(w)));
+            authChain[w] = refreshTokenOf(loginViaApi(pool.get(w)));
             stockChain[w] = refreshTokenOf(loginViaToken(pool.get(w)));
         }
         pairs.add(measurePair("refresh", refreshes, Math.max(50, refreshes / 10),
                 "POST /auth/refresh (JSON)", (w, i) -> {
                     if (authChain[w] == null) { // a broken chain (counted as an error) starts over
-                        authChain[w] = refreshTokenOf(loginViaToken(pool.get(w)));
+                        authChain[w] = refreshTokenOf(loginViaApi(pool.get(w)));
                     }
                     String spent = authChain[w];
                     authChain[w] = null;
@@ -309,6 +316,17 @@ public final class Bench {
         return new Registered(new User(u.email, u.username, field(r.body(), "uuid")), r.body().contains("\"refresh_token\""));
     }
 
+    private void ensureStockClient() throws IOException, InterruptedException {
+        String rep = "{\"clientId\":" + q(STOCK_CLIENT) + ",\"publicClient\":true,\"directAccessGrantsEnabled\":true,"
+                + "\"standardFlowEnabled\":false}";
+        HttpResponse<String> created = send(HttpRequest.newBuilder(uri("/admin/realms/" + REALM + "/clients"))
+                .header("Authorization", "Bearer " + adminToken()).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(rep)));
+        if (created.statusCode() != 201 && created.statusCode() != 409) {
+            check(created, 201, "create " + STOCK_CLIENT);
+        }
+    }
+
     private User registerViaAdmin() throws IOException, InterruptedException {
         User u = newUser("adm");
         String token = adminToken();
@@ -334,7 +352,7 @@ public final class Bench {
 
     private String loginViaToken(User u) throws IOException, InterruptedException {
         return tokens(send(form("/realms/" + REALM + "/protocol/openid-connect/token",
-                "grant_type", "password", "client_id", CLIENT, "username", u.email, "password", PASSWORD, "scope", "openid")),
+                "grant_type", "password", "client_id", STOCK_CLIENT, "username", u.email, "password", PASSWORD, "scope", "openid")),
                 "password grant");
     }
 
@@ -345,7 +363,7 @@ public final class Bench {
 
     private String refreshViaToken(String refreshToken) throws IOException, InterruptedException {
         return tokens(send(form("/realms/" + REALM + "/protocol/openid-connect/token",
-                "grant_type", "refresh_token", "client_id", CLIENT, "refresh_token", refreshToken)), "refresh grant");
+                "grant_type", "refresh_token", "client_id", STOCK_CLIENT, "refresh_token", refreshToken)), "refresh grant");
     }
 
     private static String tokens(HttpResponse<String> r, String what) throws IOException {

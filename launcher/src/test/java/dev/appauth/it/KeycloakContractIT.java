@@ -51,6 +51,21 @@ class KeycloakContractIT {
         }
     }
 
+    /**
+     * auth-api is the API's own client: Keycloak's token endpoint refuses the password grant for it, so the API's
+     * rate limits and rules cannot be skipped by calling Keycloak directly; its refresh tokens still refresh there.
+     */
+    @Test
+    void theStockPasswordGrantIsRefusedForTheApisClient() {
+        AuthApi.TestUser user = AuthApi.newUser();
+        Http.Reply stock = Http.postForm(AuthApi.oidc("token"), Map.of("grant_type", "password", "client_id", "auth-api",
+                "username", user.email(), "password", user.password()));
+        assertError(stock, 400, "unauthorized_client");
+        assertThat(stock.body()).doesNotContain("access_token");
+        assertThat(AuthApi.login(user.email(), user.password()).status()).isEqualTo(200);
+        assertThat(AuthApi.keycloakRefresh(user.refreshToken()).status()).isEqualTo(200);
+    }
+
     @Test
     void aRequiredActionTriggerActsOnRegisterAsOnLogin() {
         String alias = "TERMS_AND_CONDITIONS";

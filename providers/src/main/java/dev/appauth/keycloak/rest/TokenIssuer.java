@@ -95,6 +95,11 @@ final class TokenIssuer {
         form.putSingle(OAuth2Constants.USERNAME, username);
         form.putSingle(OAuth2Constants.PASSWORD, password);
         form.putSingle(OAuth2Constants.SCOPE, SCOPE);
+        ClientModel model = client.client();
+        if (model.getClientId().equals(config.defaultClientId())) {
+            // the API's own client allows the password grant on /auth only (see ApiPasswordGrantClient)
+            session.getContext().setClient(new ApiPasswordGrantClient(model));
+        }
         return runGrant(OAuth2Constants.PASSWORD, client, event);
     }
 
