@@ -13,6 +13,10 @@ import org.keycloak.models.KeycloakTransaction;
 import org.keycloak.models.SingleUseObjectProvider;
 import org.keycloak.provider.ProviderConfigProperty;
 
+import dev.appauth.keycloak.KeycloakStandIns;
+import dev.appauth.keycloak.redis.EmbeddedRedis;
+import dev.appauth.keycloak.redis.MapScope;
+
 /** Configuration, startup checks and wiring of the factories, with stand-ins for Keycloak's session factory. */
 class RedisSingleUseObjectProviderFactoryTest {
 

@@ -1,4 +1,4 @@
-package dev.appauth.keycloak.store;
+package dev.appauth.keycloak.redis;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -8,7 +8,7 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
-import dev.appauth.keycloak.store.RedisConfig.Topology;
+import dev.appauth.keycloak.redis.RedisConfig.Topology;
 import redis.clients.jedis.HostAndPort;
 
 class RedisConfigTest {
