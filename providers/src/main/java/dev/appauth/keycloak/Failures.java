@@ -11,15 +11,17 @@ public final class Failures {
     private Failures() {
     }
 
-    /** Database or token store unreachable anywhere in the cause chain: the caller may retry, nothing was recorded. */
+    /** Database, Redis or another dependency unreachable anywhere in the cause chain: the caller may retry, nothing was recorded. */
     public static boolean isUnavailable(Throwable e) {
         for (Throwable t = e; t != null; t = next(t)) {
             if (t instanceof SQLException sql && isUnavailableState(sql.getSQLState())) {
                 return true;
             }
+            if (t instanceof DependencyUnavailableException) {
+                return true;
+            }
             String name = t.getClass().getSimpleName();
-            if (name.equals("JDBCConnectionException") || name.equals("TokenStoreUnavailableException")
-                    || name.equals("CannotAcquireLockException")) {
+            if (name.equals("JDBCConnectionException") || name.equals("CannotAcquireLockException")) {
                 return true;
             }
         }

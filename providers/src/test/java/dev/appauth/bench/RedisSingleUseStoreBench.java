@@ -8,9 +8,9 @@ import java.util.function.IntConsumer;
 import java.util.function.ObjLongConsumer;
 
 import dev.appauth.keycloak.ratelimit.RedisRateLimitProvider;
-import dev.appauth.keycloak.store.EmbeddedRedis;
-import dev.appauth.keycloak.store.RedisAvailability;
-import dev.appauth.keycloak.store.RedisClients;
+import dev.appauth.keycloak.redis.EmbeddedRedis;
+import dev.appauth.keycloak.redis.RedisAvailability;
+import dev.appauth.keycloak.redis.RedisClients;
 import dev.appauth.keycloak.store.RedisSingleUseObjectProvider;
 import dev.appauth.keycloak.store.RedisSingleUseStore;
 import dev.appauth.keycloak.store.RevokedTokenDatabase;

@@ -18,6 +18,15 @@ class FailuresTest {
     }
 
     @Test
+    void anUnavailableDependencyMeansUnavailableAndAnswers503() {
+        DependencyUnavailableException down = new DependencyUnavailableException(new IllegalStateException("refused"));
+        assertThat(Failures.isUnavailable(down)).isTrue();
+        assertThat(Failures.isUnavailable(new IllegalStateException("wrapped", down))).isTrue();
+        assertThat(down.getResponse().getStatus()).isEqualTo(503);
+        assertThat(down.getMessage()).isEqualTo("temporarily_unavailable");
+    }
+
+    @Test
     void otherFailuresAreNotUnavailable() {
         assertThat(Failures.isUnavailable(new IllegalStateException("bug"))).isFalse();
         assertThat(Failures.isUnavailable(new RuntimeException(new SQLException("constraint", "23505")))).isFalse();

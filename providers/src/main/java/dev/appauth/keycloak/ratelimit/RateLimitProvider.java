@@ -16,7 +16,7 @@ public interface RateLimitProvider extends Provider {
      *
      * @return allowed while the window holds at most {@code limit} hits; otherwise denied with the seconds until
      *         the window ends
-     * @throws dev.appauth.keycloak.store.TokenStoreUnavailableException if the store is down and the provider is
+     * @throws dev.appauth.keycloak.DependencyUnavailableException if the store is down and the provider is
      *         configured to fail closed
      */
     RateLimitDecision hit(String bucketKey, int limit, Duration window);

@@ -10,8 +10,8 @@ import java.util.concurrent.atomic.LongAdder;
 
 import org.jboss.logging.Logger;
 
-import dev.appauth.keycloak.store.RedisAvailability;
-import dev.appauth.keycloak.store.TokenStoreUnavailableException;
+import dev.appauth.keycloak.redis.RedisAvailability;
+import dev.appauth.keycloak.redis.RedisUnavailableException;
 import redis.clients.jedis.UnifiedJedis;
 
 /**
@@ -57,7 +57,7 @@ public class RedisRateLimitProvider implements RateLimitProvider {
 
     /**
      * @param failOpen when Redis is down: {@code true} allows the attempt (counted and logged), {@code false} throws
-     *                 {@link TokenStoreUnavailableException}
+     *                 {@link RedisUnavailableException}
      */
     public RedisRateLimitProvider(UnifiedJedis redis, String keyPrefix, RedisAvailability availability, boolean failOpen) {
         this.redis = redis;
@@ -75,7 +75,7 @@ public class RedisRateLimitProvider implements RateLimitProvider {
             long count = (Long) result.get(0);
             long remainingMs = (Long) result.get(1);
             return count <= limit ? RateLimitDecision.allow() : RateLimitDecision.denyFor(remainingMs);
-        } catch (TokenStoreUnavailableException e) {
+        } catch (RedisUnavailableException e) {
             return unavailable(e);
         }
     }
@@ -87,12 +87,12 @@ public class RedisRateLimitProvider implements RateLimitProvider {
         try {
             long remainingMs = (Long) availability.call(() -> redis.eval(COOLDOWN, List.of(redisKey), List.of(Long.toString(periodMs))));
             return remainingMs == 0 ? RateLimitDecision.allow() : RateLimitDecision.denyFor(remainingMs);
-        } catch (TokenStoreUnavailableException e) {
+        } catch (RedisUnavailableException e) {
             return unavailable(e);
         }
     }
 
-    private RateLimitDecision unavailable(TokenStoreUnavailableException e) {
+    private RateLimitDecision unavailable(RedisUnavailableException e) {
         if (!failOpen) {
             throw e;
         }

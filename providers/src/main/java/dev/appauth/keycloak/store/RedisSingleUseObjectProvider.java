@@ -10,6 +10,8 @@ import org.keycloak.models.KeycloakTransaction;
 import org.keycloak.models.ModelException;
 import org.keycloak.models.SingleUseObjectProvider;
 
+import dev.appauth.keycloak.redis.RedisUnavailableException;
+
 /**
  * Keycloak's single-use-object store on Redis, with the semantics of Keycloak 26.7's Infinispan provider:
  * {@link #put} is transactional (written when the Keycloak transaction commits, after the database, and visible to
@@ -17,7 +19,7 @@ import org.keycloak.models.SingleUseObjectProvider;
  * persistence on (the default, as in Keycloak), {@code .revoked} keys are also written to Keycloak's database and
  * can only be put and checked; {@link #get}, {@link #remove} and {@link #replace} refuse them as Infinispan does.
  * <p>
- * If Redis does not answer, every operation throws {@link TokenStoreUnavailableException}; nothing is ever
+ * If Redis does not answer, every operation throws {@link RedisUnavailableException}; nothing is ever
  * answered as "absent" without Redis having said so.
  */
 public class RedisSingleUseObjectProvider implements SingleUseObjectProvider {

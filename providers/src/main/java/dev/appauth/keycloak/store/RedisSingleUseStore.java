@@ -18,6 +18,8 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.ObjectWriter;
 
+import dev.appauth.keycloak.redis.RedisAvailability;
+import dev.appauth.keycloak.redis.RedisUnavailableException;
 import redis.clients.jedis.AbstractPipeline;
 import redis.clients.jedis.Response;
 import redis.clients.jedis.UnifiedJedis;
@@ -174,7 +176,7 @@ public final class RedisSingleUseStore {
             locked = false;
         }
         if (!locked) {
-            throw new TokenStoreUnavailableException(new IllegalStateException("Timed out waiting for revoked tokens to be loaded into Redis"));
+            throw new RedisUnavailableException(new IllegalStateException("Timed out waiting for revoked tokens to be loaded into Redis"));
         }
         try {
             for (int attempt = 1; attempt <= PRELOAD_ATTEMPTS; attempt++) {
@@ -184,7 +186,7 @@ public final class RedisSingleUseStore {
                 preload(database);
             }
             if (!preloaded()) {
-                throw new TokenStoreUnavailableException(new IllegalStateException("Revoked tokens could not be loaded into Redis"));
+                throw new RedisUnavailableException(new IllegalStateException("Revoked tokens could not be loaded into Redis"));
             }
         } finally {
             localPreload.unlock();

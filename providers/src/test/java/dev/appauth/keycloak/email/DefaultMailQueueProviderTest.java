@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
-import dev.appauth.keycloak.store.KeycloakStandIns;
+import dev.appauth.keycloak.KeycloakStandIns;
 import org.junit.jupiter.api.Test;
 import org.keycloak.models.KeycloakContext;
 import org.keycloak.models.KeycloakSession;

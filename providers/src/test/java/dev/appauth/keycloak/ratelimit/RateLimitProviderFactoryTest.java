@@ -11,9 +11,9 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.keycloak.provider.ProviderConfigProperty;
 
-import dev.appauth.keycloak.store.EmbeddedRedis;
-import dev.appauth.keycloak.store.KeycloakStandIns;
-import dev.appauth.keycloak.store.MapScope;
+import dev.appauth.keycloak.KeycloakStandIns;
+import dev.appauth.keycloak.redis.EmbeddedRedis;
+import dev.appauth.keycloak.redis.MapScope;
 
 class RateLimitProviderFactoryTest {
 

@@ -12,10 +12,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import dev.appauth.keycloak.store.EmbeddedRedis;
-import dev.appauth.keycloak.store.RedisAvailability;
-import dev.appauth.keycloak.store.RedisClients;
-import dev.appauth.keycloak.store.TokenStoreUnavailableException;
+import dev.appauth.keycloak.redis.EmbeddedRedis;
+import dev.appauth.keycloak.redis.RedisAvailability;
+import dev.appauth.keycloak.redis.RedisClients;
+import dev.appauth.keycloak.redis.RedisUnavailableException;
 import redis.clients.jedis.UnifiedJedis;
 
 class RedisRateLimitProviderTest extends RateLimitProviderContractTest {
@@ -102,8 +102,8 @@ class RedisRateLimitProviderTest extends RateLimitProviderContractTest {
 
             own.stop();
 
-            assertThatThrownBy(() -> failClosed.hit("b", 5, Duration.ofMinutes(1))).isInstanceOf(TokenStoreUnavailableException.class);
-            assertThatThrownBy(() -> failClosed.cooldown("c", Duration.ofMinutes(1))).isInstanceOf(TokenStoreUnavailableException.class);
+            assertThatThrownBy(() -> failClosed.hit("b", 5, Duration.ofMinutes(1))).isInstanceOf(RedisUnavailableException.class);
+            assertThatThrownBy(() -> failClosed.cooldown("c", Duration.ofMinutes(1))).isInstanceOf(RedisUnavailableException.class);
             assertThat(failClosed.failOpenAllowed()).isZero();
         }
     }

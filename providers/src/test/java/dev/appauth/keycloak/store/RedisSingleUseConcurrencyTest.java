@@ -17,6 +17,10 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import dev.appauth.keycloak.redis.EmbeddedRedis;
+import dev.appauth.keycloak.redis.RedisAvailability;
+import dev.appauth.keycloak.redis.RedisClients;
+import dev.appauth.keycloak.redis.RedisConfig;
 import redis.clients.jedis.UnifiedJedis;
 
 /** Single use under contention: 16 threads race for one key, several hundred rounds, exactly one wins each. */

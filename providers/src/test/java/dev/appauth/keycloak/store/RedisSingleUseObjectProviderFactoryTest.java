@@ -13,6 +13,10 @@ import org.keycloak.models.KeycloakTransaction;
 import org.keycloak.models.SingleUseObjectProvider;
 import org.keycloak.provider.ProviderConfigProperty;
 
+import dev.appauth.keycloak.KeycloakStandIns;
+import dev.appauth.keycloak.redis.EmbeddedRedis;
+import dev.appauth.keycloak.redis.MapScope;
+
 /** Configuration, startup checks and wiring of the factories, with stand-ins for Keycloak's session factory. */
 class RedisSingleUseObjectProviderFactoryTest {
 
@@ -20,10 +24,13 @@ class RedisSingleUseObjectProviderFactoryTest {
     void describesEveryOption() {
         List<String> names = new RedisSingleUseObjectProviderFactory().getConfigMetadata().stream()
                 .map(ProviderConfigProperty::getName).toList();
-        assertThat(names).containsExactly("url", "username", "password", "database", "key-prefix", "connect-timeout-ms",
-                "socket-timeout-ms", "pool-max-total", "sentinel-master", "sentinels", "cluster-nodes",
+        assertThat(names).containsExactly("url", "username", "password", "database", "tls-truststore",
+                "tls-truststore-password", "tls-verify-hostname", "key-prefix", "connect-timeout-ms", "socket-timeout-ms",
+                "pool-max-total", "sentinel-master", "sentinels", "sentinel-username", "sentinel-password", "cluster-nodes",
                 "persist-revoked-tokens");
-        assertThat(new RedisSingleUseObjectProviderFactory().getConfigMetadata().get(2).isSecret()).isTrue();
+        List<String> secrets = new RedisSingleUseObjectProviderFactory().getConfigMetadata().stream()
+                .filter(ProviderConfigProperty::isSecret).map(ProviderConfigProperty::getName).toList();
+        assertThat(secrets).containsExactly("password", "tls-truststore-password", "sentinel-password");
     }
 
     @Test

@@ -15,6 +15,10 @@ import org.junit.jupiter.api.Test;
 import org.keycloak.models.ModelException;
 import org.keycloak.models.SingleUseObjectProvider;
 
+import dev.appauth.keycloak.redis.EmbeddedRedis;
+import dev.appauth.keycloak.redis.RedisAvailability;
+import dev.appauth.keycloak.redis.RedisClients;
+import dev.appauth.keycloak.redis.RedisConfig;
 import redis.clients.jedis.UnifiedJedis;
 
 /** The SingleUseObjectProvider contract, method by method, against a real Redis. */

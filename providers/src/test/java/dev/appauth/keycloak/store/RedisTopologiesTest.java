@@ -1,10 +1,12 @@
 package dev.appauth.keycloak.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -12,11 +14,15 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
 import dev.appauth.keycloak.ratelimit.RedisRateLimitProvider;
+import dev.appauth.keycloak.redis.RedisAvailability;
+import dev.appauth.keycloak.redis.RedisClients;
+import dev.appauth.keycloak.redis.RedisConfig;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.UnifiedJedis;
 import redis.embedded.RedisSentinel;
 import redis.embedded.RedisServer;
 import redis.embedded.RedisShardedCluster;
+import redis.embedded.core.RedisSentinelBuilder;
 
 /** The same store code against Sentinel and Redis Cluster, configured only through the options. */
 class RedisTopologiesTest {
@@ -38,6 +44,39 @@ class RedisTopologiesTest {
                 default -> null;
             });
             exerciseStore(config);
+        } finally {
+            sentinel.stop();
+            master.stop();
+        }
+    }
+
+    @Test
+    void sentinelWithCredentials() throws IOException {
+        int masterPort = freePort();
+        int sentinelPort = freePort();
+        RedisServer master = RedisServer.newRedisServer().port(masterPort).bind("127.0.0.1").setting("save \"\"")
+                .setting("requirepass master-secret").build();
+        RedisSentinelBuilder sentinelBuilder = RedisSentinel.newRedisSentinel().port(sentinelPort).bind("127.0.0.1")
+                .masterPort(masterPort).masterName("kc-master");
+        sentinelBuilder.addDefaultReplicationGroup();
+        // the Sentinel's own ACL user, and the master's password it needs to monitor it
+        RedisSentinel sentinel = sentinelBuilder.setting("sentinel auth-pass kc-master master-secret")
+                .setting("user default off")
+                .setting("user watcher on >sentinel-secret allchannels +@all")
+                .build();
+        master.start();
+        sentinel.start();
+        try {
+            Map<String, String> options = new HashMap<>(Map.of(RedisConfig.SENTINEL_MASTER, "kc-master",
+                    RedisConfig.SENTINELS, "127.0.0.1:" + sentinelPort, RedisConfig.PASSWORD, "master-secret",
+                    RedisConfig.CONNECT_TIMEOUT_MS, "1000"));
+            assertThatThrownBy(() -> RedisClients.openVerified(RedisConfig.parse(options::get), "test", "--test--"))
+                    .as("without the Sentinels' credentials").isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("sentinel-password").hasMessageNotContaining("master-secret");
+
+            options.put(RedisConfig.SENTINEL_USERNAME, "watcher");
+            options.put(RedisConfig.SENTINEL_PASSWORD, "sentinel-secret");
+            exerciseStore(RedisConfig.parse(options::get));
         } finally {
             sentinel.stop();
             master.stop();

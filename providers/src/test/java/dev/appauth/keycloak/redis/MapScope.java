@@ -1,4 +1,4 @@
-package dev.appauth.keycloak.store;
+package dev.appauth.keycloak.redis;
 
 import java.util.Map;
 import java.util.Set;

@@ -1,4 +1,4 @@
-package dev.appauth.keycloak.store;
+package dev.appauth.keycloak.redis;
 
 import java.net.SocketTimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -11,7 +11,7 @@ import redis.clients.jedis.exceptions.JedisConnectionException;
 import redis.clients.jedis.exceptions.JedisException;
 
 /**
- * Runs Redis commands for one provider, turns every client failure into {@link TokenStoreUnavailableException},
+ * Runs Redis commands for one provider, turns every client failure into {@link RedisUnavailableException},
  * counts failures and logs one WARN per outage (and one INFO when Redis answers again) instead of one per request.
  * Log lines name the component and the target, never keys or credentials.
  */
@@ -58,7 +58,7 @@ public final class RedisAvailability {
     }
 
     /** Records a failure seen outside {@link #call}, and returns the exception to throw. */
-    public TokenStoreUnavailableException failed(RuntimeException cause) {
+    public RedisUnavailableException failed(RuntimeException cause) {
         failures.increment();
         if (down.compareAndSet(false, true)) {
             outages.increment();
@@ -67,7 +67,7 @@ public final class RedisAvailability {
         } else {
             LOG.debugf("%s: Redis still unavailable (%s)", component, cause.getClass().getSimpleName());
         }
-        return new TokenStoreUnavailableException(cause);
+        return new RedisUnavailableException(cause);
     }
 
     private <T> T succeeded(T result) {

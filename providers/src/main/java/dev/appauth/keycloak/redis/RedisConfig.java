@@ -1,4 +1,4 @@
-package dev.appauth.keycloak.store;
+package dev.appauth.keycloak.redis;
 
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -26,6 +26,7 @@ public record RedisConfig(
         Topology topology,
         HostAndPort endpoint,
         boolean tls,
+        RedisTls tlsOptions,
         String username,
         String password,
         int database,
@@ -35,6 +36,8 @@ public record RedisConfig(
         int poolMaxTotal,
         String sentinelMaster,
         List<HostAndPort> sentinels,
+        String sentinelUsername,
+        String sentinelPassword,
         List<HostAndPort> clusterNodes) {
 
     public enum Topology { STANDALONE, SENTINEL, CLUSTER }
@@ -49,6 +52,8 @@ public record RedisConfig(
     public static final String POOL_MAX_TOTAL = "pool-max-total";
     public static final String SENTINEL_MASTER = "sentinel-master";
     public static final String SENTINELS = "sentinels";
+    public static final String SENTINEL_USERNAME = "sentinel-username";
+    public static final String SENTINEL_PASSWORD = "sentinel-password";
     public static final String CLUSTER_NODES = "cluster-nodes";
 
     public static final String DEFAULT_URL = "redis://localhost:6379";
@@ -94,6 +99,8 @@ public record RedisConfig(
         int poolMaxTotal = positive(POOL_MAX_TOTAL, option.apply(POOL_MAX_TOTAL), DEFAULT_POOL_MAX_TOTAL);
         String sentinelMaster = option.apply(SENTINEL_MASTER);
         List<HostAndPort> sentinels = hostList(SENTINELS, option.apply(SENTINELS));
+        String sentinelUsername = option.apply(SENTINEL_USERNAME);
+        String sentinelPassword = option.apply(SENTINEL_PASSWORD);
         List<HostAndPort> clusterNodes = hostList(CLUSTER_NODES, option.apply(CLUSTER_NODES));
 
         if (database < 0) {
@@ -116,11 +123,19 @@ public record RedisConfig(
         } else {
             topology = Topology.STANDALONE;
         }
+        if (topology != Topology.SENTINEL && (sentinelUsername != null || sentinelPassword != null)) {
+            throw invalid(SENTINEL_PASSWORD, "and " + SENTINEL_USERNAME + " are for Sentinel (" + SENTINEL_MASTER + ")");
+        }
+        boolean tls = "rediss".equals(uri.getScheme());
+        RedisTls tlsOptions = RedisTls.parse(option);
+        if (!tls && tlsOptions.truststore() != null) {
+            throw invalid(RedisTls.TRUSTSTORE, "is set but the url is not rediss://");
+        }
 
         String host = uri.getHost().startsWith("[") ? uri.getHost().substring(1, uri.getHost().length() - 1) : uri.getHost();
         HostAndPort endpoint = new HostAndPort(host, uri.getPort() > 0 ? uri.getPort() : DEFAULT_PORT);
-        return new RedisConfig(topology, endpoint, "rediss".equals(uri.getScheme()), username, password, database,
-                keyPrefix, connectTimeout, socketTimeout, poolMaxTotal, sentinelMaster, sentinels, clusterNodes);
+        return new RedisConfig(topology, endpoint, tls, tlsOptions, username, password, database, keyPrefix, connectTimeout,
+                socketTimeout, poolMaxTotal, sentinelMaster, sentinels, sentinelUsername, sentinelPassword, clusterNodes);
     }
 
     /** Where Redis is, for log lines and error messages: never credentials. */
@@ -135,25 +150,28 @@ public record RedisConfig(
 
     @Override
     public String toString() {
-        return "RedisConfig[" + describeTarget() + ", user=" + username + ", password=" + (password == null ? "none" : "***")
-                + ", keyPrefix=" + keyPrefix + ", connectTimeoutMs=" + connectTimeoutMs + ", socketTimeoutMs=" + socketTimeoutMs
-                + ", poolMaxTotal=" + poolMaxTotal + "]";
+        return "RedisConfig[" + describeTarget() + (tls ? ", " + tlsOptions : "") + ", user=" + username + ", password="
+                + masked(password) + (topology == Topology.SENTINEL ? ", sentinelUser=" + sentinelUsername + ", sentinelPassword="
+                + masked(sentinelPassword) : "") + ", keyPrefix=" + keyPrefix + ", connectTimeoutMs=" + connectTimeoutMs
+                + ", socketTimeoutMs=" + socketTimeoutMs + ", poolMaxTotal=" + poolMaxTotal + "]";
     }
 
     /** Describes the connection options, for the factories' {@code getConfigMetadata()}. */
     public static ProviderConfigurationBuilder addConfigMetadata(ProviderConfigurationBuilder builder) {
-        return builder
+        builder
                 .property().name(URL).type(ProviderConfigProperty.STRING_TYPE)
-                .helpText("Redis URL: redis://[user:password@]host:port[/database], or rediss:// for TLS (verified"
-                        + " against the JVM trust store). With Sentinel or Cluster only its scheme, credentials and"
-                        + " database are used.")
+                .helpText("Redis URL: redis://[user:password@]host:port[/database], or rediss:// for TLS (the server"
+                        + " certificate must be trusted and name the host). With Sentinel or Cluster only its scheme,"
+                        + " credentials and database are used.")
                 .defaultValue(DEFAULT_URL).add()
                 .property().name(USERNAME).type(ProviderConfigProperty.STRING_TYPE)
                 .helpText("ACL user name; overrides the one in the URL.").add()
                 .property().name(PASSWORD).type(ProviderConfigProperty.PASSWORD).secret(true)
                 .helpText("Password of the ACL user (or of requirepass); overrides the one in the URL.").add()
                 .property().name(DATABASE).type(ProviderConfigProperty.INTEGER_TYPE)
-                .helpText("Database number; overrides the one in the URL. Redis Cluster only has 0.").defaultValue(0).add()
+                .helpText("Database number; overrides the one in the URL. Redis Cluster only has 0.").defaultValue(0).add();
+        RedisTls.addConfigMetadata(builder);
+        return builder
                 .property().name(KEY_PREFIX).type(ProviderConfigProperty.STRING_TYPE)
                 .helpText("Prefix of every key written, so several deployments can share one Redis.")
                 .defaultValue(DEFAULT_KEY_PREFIX).add()
@@ -168,6 +186,11 @@ public record RedisConfig(
                 .helpText("Name of the master that the Sentinels monitor; selects Sentinel mode.").add()
                 .property().name(SENTINELS).type(ProviderConfigProperty.STRING_TYPE)
                 .helpText("Comma-separated host:port list of Sentinels.").add()
+                .property().name(SENTINEL_USERNAME).type(ProviderConfigProperty.STRING_TYPE)
+                .helpText("ACL user name for the Sentinels, if they require one.").add()
+                .property().name(SENTINEL_PASSWORD).type(ProviderConfigProperty.PASSWORD).secret(true)
+                .helpText("Password for the Sentinels (their requirepass or ACL user); the url's password is the"
+                        + " master's.").add()
                 .property().name(CLUSTER_NODES).type(ProviderConfigProperty.STRING_TYPE)
                 .helpText("Comma-separated host:port list of Redis Cluster nodes (any subset); selects Cluster mode.").add();
     }
@@ -240,6 +263,10 @@ public record RedisConfig(
 
     private static String hostPort(HostAndPort host) {
         return host.getHost().indexOf(':') >= 0 ? "[" + host.getHost() + "]:" + host.getPort() : host.toString();
+    }
+
+    private static String masked(String secret) {
+        return secret == null ? "none" : "***";
     }
 
     private static String orElse(String value, String fallback) {

@@ -1,4 +1,4 @@
-package dev.appauth.keycloak.store;
+package dev.appauth.keycloak.redis;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -8,7 +8,7 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
-import dev.appauth.keycloak.store.RedisConfig.Topology;
+import dev.appauth.keycloak.redis.RedisConfig.Topology;
 import redis.clients.jedis.HostAndPort;
 
 class RedisConfigTest {
@@ -106,5 +106,45 @@ class RedisConfigTest {
         RedisConfig config = config(Map.of("url", "redis://u:topsecret@h:1/0"));
         assertThat(config.toString()).doesNotContain("topsecret").contains("***");
         assertThat(config.describeTarget()).doesNotContain("topsecret").isEqualTo("redis://h:1/0");
+
+        RedisConfig sentinel = config(Map.of("sentinel-master", "m", "sentinels", "s:1", "password", "master-secret",
+                "sentinel-username", "watcher", "sentinel-password", "sentinel-secret"));
+        assertThat(sentinel.toString()).doesNotContain("master-secret").doesNotContain("sentinel-secret")
+                .contains("sentinelUser=watcher");
+    }
+
+    @Test
+    void tlsVerifiesTheHostNameUnlessTurnedOff() {
+        RedisConfig config = config(Map.of("url", "rediss://h:1"));
+        assertThat(config.tlsOptions().verifyHostname()).isTrue();
+        assertThat(config.tlsOptions().truststore()).isNull();
+        assertThat(config.tlsOptions().parameters().getEndpointIdentificationAlgorithm()).isEqualTo("HTTPS");
+
+        RedisConfig insecure = config(Map.of("url", "rediss://h:1", "tls-verify-hostname", "false",
+                "tls-truststore", "/etc/redis/ca.pem", "tls-truststore-password", "store-secret"));
+        assertThat(insecure.tlsOptions().verifyHostname()).isFalse();
+        assertThat(insecure.tlsOptions().truststore()).isEqualTo("/etc/redis/ca.pem");
+        assertThat(insecure.tlsOptions().parameters().getEndpointIdentificationAlgorithm()).isNull();
+        assertThat(insecure.toString()).doesNotContain("store-secret").contains("verifyHostname=false");
+    }
+
+    @Test
+    void sentinelCredentialsAreReadForSentinelOnly() {
+        RedisConfig config = config(Map.of("sentinel-master", "m", "sentinels", "s:1",
+                "sentinel-username", "watcher", "sentinel-password", "sentinel-secret"));
+        assertThat(config.sentinelUsername()).isEqualTo("watcher");
+        assertThat(config.sentinelPassword()).isEqualTo("sentinel-secret");
+        assertThat(config.password()).isNull();
+    }
+
+    @Test
+    void rejectsTlsAndSentinelOptionsThatWouldBeIgnored() {
+        assertThatThrownBy(() -> config(Map.of("tls-truststore", "/etc/ca.pem"))).hasMessageContaining("'tls-truststore'")
+                .hasMessageContaining("rediss://");
+        assertThatThrownBy(() -> config(Map.of("url", "rediss://h:1", "tls-verify-hostname", "no")))
+                .hasMessageContaining("'tls-verify-hostname'");
+        assertThatThrownBy(() -> config(Map.of("sentinel-password", "x"))).hasMessageContaining("'sentinel-password'");
+        assertThatThrownBy(() -> config(Map.of("cluster-nodes", "n:1", "sentinel-username", "u")))
+                .hasMessageContaining("'sentinel-password'");
     }
 }

@@ -1,4 +1,4 @@
-package dev.appauth.keycloak.store;
+package dev.appauth.keycloak;
 
 import java.lang.reflect.Proxy;
 import java.util.List;

@@ -1,8 +1,11 @@
-package dev.appauth.keycloak.store;
+package dev.appauth.keycloak.redis;
 
 import java.time.Duration;
 import java.util.LinkedHashSet;
 import java.util.Optional;
+
+import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLSocketFactory;
 
 import org.jboss.logging.Logger;
 
@@ -13,6 +16,7 @@ import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.RedisClusterClient;
 import redis.clients.jedis.RedisSentinelClient;
 import redis.clients.jedis.UnifiedJedis;
+import redis.clients.jedis.exceptions.JedisException;
 
 /** Builds the pooled client for a {@link RedisConfig}: one code path for a single server, Sentinel and Cluster. */
 public final class RedisClients {
@@ -34,13 +38,25 @@ public final class RedisClients {
         try {
             client = open(config, clientName);
             client.ping();
-        } catch (RuntimeException e) {
+        } catch (JedisException e) {
             if (client != null) {
                 client.close();
             }
+            Optional<Throwable> tls = tlsFailure(e);
+            if (tls.isPresent()) {
+                throw new IllegalStateException("Redis at " + config.describeTarget() + " refused: TLS handshake failed ("
+                        + tls.get().getClass().getSimpleName() + ": " + tls.get().getMessage() + "); the server"
+                        + " certificate must chain to the trust store (the JVM's or " + options + RedisTls.TRUSTSTORE
+                        + ") and name the host connected to", e);
+            }
             throw new IllegalStateException("Redis is not reachable at " + config.describeTarget() + " ("
                     + e.getClass().getSimpleName() + ": " + e.getMessage() + "); check the " + options + "* options"
-                    + " (url, username, password, sentinel-master, sentinels, cluster-nodes) or start Redis", e);
+                    + " (url, username, password, sentinel-master, sentinels, sentinel-password, cluster-nodes) or"
+                    + " start Redis", e);
+        }
+        if (config.tls() && !config.tlsOptions().verifyHostname()) {
+            LOG.warnf("TLS to Redis at %s does not check that the certificate names the host (%s%s=false): for testing"
+                    + " only", config.describeTarget(), options, RedisTls.VERIFY_HOSTNAME);
         }
         evictionPolicy(client).filter(policy -> !"noeviction".equals(policy)).ifPresent(policy ->
                 LOG.warnf("Redis at %s may evict keys before they expire (maxmemory-policy %s): a revoked token could"
@@ -68,14 +84,11 @@ public final class RedisClients {
      * @param clientName shown by {@code CLIENT LIST} on the server, to tell this bundle's connections apart
      */
     public static UnifiedJedis open(RedisConfig config, String clientName) {
-        JedisClientConfig clientConfig = DefaultJedisClientConfig.builder()
-                .connectionTimeoutMillis(config.connectTimeoutMs())
-                .socketTimeoutMillis(config.socketTimeoutMs())
+        SSLSocketFactory tls = config.tls() ? config.tlsOptions().socketFactory() : null;
+        JedisClientConfig clientConfig = connection(config, clientName, tls)
                 .user(config.username())
                 .password(config.password())
                 .database(config.database())
-                .ssl(config.tls())
-                .clientName(clientName)
                 .build();
 
         ConnectionPoolConfig pool = new ConnectionPoolConfig();
@@ -99,11 +112,9 @@ public final class RedisClients {
                     .masterName(config.sentinelMaster())
                     .sentinels(new LinkedHashSet<>(config.sentinels()))
                     .clientConfig(clientConfig)
-                    .sentinelClientConfig(DefaultJedisClientConfig.builder()
-                            .connectionTimeoutMillis(config.connectTimeoutMs())
-                            .socketTimeoutMillis(config.socketTimeoutMs())
-                            .ssl(config.tls())
-                            .clientName(clientName)
+                    .sentinelClientConfig(connection(config, clientName, tls)
+                            .user(config.sentinelUsername())
+                            .password(config.sentinelPassword())
                             .build())
                     .poolConfig(pool)
                     .build();
@@ -113,5 +124,28 @@ public final class RedisClients {
                     .poolConfig(pool)
                     .build();
         };
+    }
+
+    /** What connections to Redis nodes and to Sentinels share: timeouts, name and TLS. */
+    private static DefaultJedisClientConfig.Builder connection(RedisConfig config, String clientName, SSLSocketFactory tls) {
+        DefaultJedisClientConfig.Builder builder = DefaultJedisClientConfig.builder()
+                .connectionTimeoutMillis(config.connectTimeoutMs())
+                .socketTimeoutMillis(config.socketTimeoutMs())
+                .clientName(clientName)
+                .ssl(tls != null);
+        if (tls != null) {
+            builder.sslSocketFactory(tls).sslParameters(config.tlsOptions().parameters());
+        }
+        return builder;
+    }
+
+    /** The handshake's own exception, which says what was wrong with the certificate. */
+    private static Optional<Throwable> tlsFailure(Throwable e) {
+        for (Throwable t = e; t != null && t.getCause() != t; t = t.getCause()) {
+            if (t instanceof SSLException) {
+                return Optional.of(t);
+            }
+        }
+        return Optional.empty();
     }
 }
