@@ -3,16 +3,21 @@ package dev.appauth.keycloak.email;
 import org.keycloak.provider.Provider;
 
 /**
- * Sends mail off the request path: tasks handed over during a request run only once the request's transaction
- * has committed (a rolled-back request sends nothing), on a small bounded pool of worker threads. The caller
- * never waits for SMTP; failures are logged and counted (admin console: Provider info, {@code app-auth-mail}).
+ * A durable mail outbox: an intent queued during a request is written to the outbox table in the request's own
+ * transaction (so an accepted request ⇔ a stored intent, and a rolled-back request sends nothing), then sent off the
+ * request path as soon as the transaction has committed, on a small bounded pool of worker threads. A mail that
+ * could not go out — SMTP down, node stopped or crashed — is retried with backoff by any node of the cluster until it
+ * is sent or given up. The caller never waits for SMTP; counts are in the admin console (Provider info,
+ * {@code app-auth-mail}), the log and the metrics.
  */
 public interface MailQueueProvider extends Provider {
 
     /**
-     * @param kind a short name for logs and counters, e.g. {@code password-reset}
+     * Stores the intent in the current transaction; it is sent after the transaction commits.
+     *
+     * @param task a record of a kind a {@link MailKinds} registers
      */
-    void sendAfterCommit(String kind, MailTask task);
+    void queue(MailTask task);
 
     @Override
     default void close() {

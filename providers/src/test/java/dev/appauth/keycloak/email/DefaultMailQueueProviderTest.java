@@ -1,58 +1,81 @@
 package dev.appauth.keycloak.email;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.lang.reflect.Proxy;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
 
 import dev.appauth.keycloak.KeycloakStandIns;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.keycloak.models.KeycloakContext;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.KeycloakTransaction;
 import org.keycloak.models.RealmModel;
 
-/** Mails of a request leave only when its transaction commits. */
+/** Intents are written in the request's transaction; their rows go to the workers only when it commits. */
 class DefaultMailQueueProviderTest {
 
-    private final List<String> ran = new CopyOnWriteArrayList<>();
-    private final MailWorkers workers = new MailWorkers(new MailQueueConfig(1, 10, java.time.Duration.ofMillis(50)), (realmId, task) -> {
-        ran.add(realmId);
-        return true;
-    }, getClass().getClassLoader());
+    private record Row(String id, String realmId, String kind, String payload, long now, long notBefore) {
+    }
 
-    @Test
-    void nothingIsSentBeforeCommitAndAllIsSentAfter() throws Exception {
-        List<KeycloakTransaction> enlisted = new ArrayList<>();
-        MailQueueProvider queue = new DefaultMailQueueProvider(session(enlisted), workers);
-        queue.sendAfterCommit("a", (s, r) -> true);
-        queue.sendAfterCommit("b", (s, r) -> true);
-        assertThat(enlisted).as("one after-completion transaction per request").hasSize(1);
-        Thread.sleep(100);
-        assertThat(ran).isEmpty();
+    private final MailQueueConfig config = MailQueueConfig.of(1, 10, Duration.ofMillis(100));
+    private final List<String> attempted = new CopyOnWriteArrayList<>();
+    private final MailWorkers workers = new MailWorkers(config, attempted::add, new MailStats(), getClass().getClassLoader());
+    private final List<Row> rows = new ArrayList<>();
+    private final List<KeycloakTransaction> enlisted = new ArrayList<>();
 
-        enlisted.get(0).begin();
-        enlisted.get(0).commit();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        while (ran.size() < 2 && System.nanoTime() < deadline) {
-            Thread.sleep(10);
-        }
-        assertThat(ran).containsExactly("realm-1", "realm-1");
+    private MailQueueProvider queue() {
+        return new DefaultMailQueueProvider(session(enlisted), TestMails.codec(), config, workers, (realmId, kind, payload, now, notBefore) -> {
+            String id = "row-" + (rows.size() + 1);
+            rows.add(new Row(id, realmId, kind, payload, now, notBefore));
+            return id;
+        }, () -> 1_000_000L);
+    }
+
+    @AfterEach
+    void stop() {
         workers.close();
     }
 
     @Test
-    void aRolledBackRequestSendsNothing() throws Exception {
-        List<KeycloakTransaction> enlisted = new ArrayList<>();
-        MailQueueProvider queue = new DefaultMailQueueProvider(session(enlisted), workers);
-        queue.sendAfterCommit("a", (s, r) -> true);
+    void rowsAreWrittenAtOnceAndAttemptedOnlyAfterCommit() throws Exception {
+        MailQueueProvider queue = queue();
+        queue.queue(new TestMails.Hello("a@example.com", "auth-api"));
+        queue.queue(new TestMails.Bye("user-1"));
+        assertThat(rows).extracting(Row::kind).containsExactly("hello", "bye");
+        assertThat(rows.get(0).realmId()).isEqualTo("realm-1");
+        assertThat(rows.get(0).payload()).isEqualTo("{\"email\":\"a@example.com\",\"clientId\":\"auth-api\"}");
+        assertThat(rows.get(0).notBefore()).as("due after the dispatch delay").isEqualTo(1_000_100L);
+        assertThat(enlisted).as("one after-completion transaction per request").hasSize(1);
+        Thread.sleep(100);
+        assertThat(attempted).isEmpty();
+
+        enlisted.get(0).begin();
+        enlisted.get(0).commit();
+        MailWorkersTest.awaitTrue(() -> attempted.size() == 2);
+        assertThat(attempted).containsExactly("row-1", "row-2");
+    }
+
+    @Test
+    void aRolledBackRequestHandsNothingOver() throws Exception {
+        queue().queue(new TestMails.Hello("a@example.com", "auth-api"));
         enlisted.get(0).begin();
         enlisted.get(0).rollback();
-        workers.close();
-        assertThat(ran).isEmpty();
+        Thread.sleep(200);
+        assertThat(attempted).isEmpty();
+    }
+
+    @Test
+    void anUnregisteredIntentIsRefusedBeforeAnythingIsWritten() {
+        MailTask lambda = (s, r) -> true;
+        assertThatThrownBy(() -> queue().queue(lambda)).isInstanceOf(IllegalArgumentException.class);
+        assertThat(rows).isEmpty();
+        assertThat(enlisted).isEmpty();
     }
 
     private static KeycloakSession session(List<KeycloakTransaction> enlisted) {

@@ -3,90 +3,110 @@ package dev.appauth.keycloak.email;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 import org.junit.jupiter.api.Test;
-import org.keycloak.email.EmailException;
 
 class MailWorkersTest {
 
-    @Test
-    void outcomesAreCounted() throws Exception {
-        MailWorkers.TaskRunner runner = (realmId, task) -> task.send(null, null);
-        try (MailWorkers workers = new MailWorkers(new MailQueueConfig(2, 10, Duration.ZERO), runner, getClass().getClassLoader())) {
-            workers.submit("test", "realm", (s, r) -> true);
-            workers.submit("test", "realm", (s, r) -> false);
-            workers.submit("test", "realm", (s, r) -> {
-                throw new EmailException("smtp down for someone@example.com", new java.net.SocketTimeoutException("Read timed out"));
-            });
-            awaitInfo(workers, "sent", "1");
-            awaitInfo(workers, "skipped", "1");
-            awaitInfo(workers, "failed", "1");
-            assertThat(workers.info()).containsEntry("dropped", "0").containsEntry("threads", "2").containsEntry("queueCapacity", "10");
-        }
+    private final MailStats stats = new MailStats();
+    private final List<String> attempted = new CopyOnWriteArrayList<>();
+
+    private MailWorkers workers(int threads, int capacity, Consumer<String> attempt) {
+        return new MailWorkers(MailQueueConfig.of(threads, capacity, Duration.ZERO), attempt, stats, getClass().getClassLoader());
     }
 
     @Test
-    void aFullQueueDropsAndCountsInsteadOfBlockingTheCaller() throws Exception {
+    void eachRowIsAttemptedOnceEvenWhenOfferedTwice() throws Exception {
         CountDownLatch release = new CountDownLatch(1);
-        MailWorkers.TaskRunner runner = (realmId, task) -> task.send(null, null);
-        try (MailWorkers workers = new MailWorkers(new MailQueueConfig(1, 1, Duration.ZERO), runner, getClass().getClassLoader())) {
-            MailTask stuck = (s, r) -> {
-                try {
-                    release.await(10, TimeUnit.SECONDS);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-                return true;
-            };
-            long t0 = System.nanoTime();
-            workers.submit("test", "realm", stuck); // running
-            awaitInfo(workers, "sending", "1");
-            workers.submit("test", "realm", stuck); // waiting
-            workers.submit("test", "realm", stuck); // dropped
-            assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(2));
-            assertThat(workers.info()).containsEntry("dropped", "1").containsEntry("waiting", "1");
+        try (MailWorkers workers = workers(1, 10, id -> {
+            await(release);
+            attempted.add(id);
+        })) {
+            assertThat(workers.submit("row-1", 0)).isTrue();
+            assertThat(workers.submit("row-1", 0)).as("a poll offering a row that is queued here already").isFalse();
+            assertThat(workers.submit("row-2", 0)).isTrue();
             release.countDown();
-            awaitInfo(workers, "sent", "2");
+            awaitTrue(() -> attempted.size() == 2);
+            assertThat(attempted).containsExactly("row-1", "row-2");
+            // done, so a later poll may offer it again (e.g. for its retry)
+            awaitTrue(() -> workers.submit("row-1", 0));
         }
     }
 
     @Test
-    void aMailStartsOnlyAfterTheDispatchDelay() throws Exception {
-        MailWorkers.TaskRunner runner = (realmId, task) -> task.send(null, null);
-        try (MailWorkers workers = new MailWorkers(new MailQueueConfig(1, 10, Duration.ofMillis(300)), runner, getClass().getClassLoader())) {
-            long submitted = System.nanoTime();
-            long[] started = new long[1];
-            workers.submit("test", "realm", (s, r) -> {
-                started[0] = System.nanoTime();
-                return true;
-            });
-            awaitInfo(workers, "sent", "1");
-            assertThat(Duration.ofNanos(started[0] - submitted)).isGreaterThanOrEqualTo(Duration.ofMillis(290));
-            assertThat(workers.info()).containsEntry("dispatchDelayMillis", "300");
+    void aFullQueueDefersToTheOutboxInsteadOfBlockingTheCaller() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        try (MailWorkers workers = workers(1, 1, id -> {
+            await(release);
+            attempted.add(id);
+        })) {
+            long t0 = System.nanoTime();
+            workers.submit("running", 0);
+            awaitTrue(() -> info(workers).get("sending").equals("1"));
+            assertThat(workers.submit("waiting", 0)).isTrue();
+            assertThat(workers.capacityLeft()).isZero();
+            assertThat(workers.submit("deferred", 0)).isFalse();
+            assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(2));
+            assertThat(stats.deferred.sum()).isEqualTo(1);
+            assertThat(info(workers)).containsEntry("waiting", "1").containsEntry("threads", "1").containsEntry("queueCapacity", "1");
+            release.countDown();
+            awaitTrue(() -> attempted.size() == 2);
+            assertThat(attempted).containsExactly("running", "waiting");
         }
     }
 
     @Test
-    void failureLogsNameTheExceptionTypesOnlyNotTheirMessages() {
-        String causes = dev.appauth.keycloak.Failures.describe(new RuntimeException("x", new EmailException("to someone@example.com",
-                new java.net.ConnectException("Connection refused"))));
-        assertThat(causes).isEqualTo("java.lang.RuntimeException <- org.keycloak.email.EmailException <- java.net.ConnectException")
-                .doesNotContain("@");
+    void anAttemptStartsNoEarlierThanItsRowIsDue() throws Exception {
+        long[] started = new long[1];
+        try (MailWorkers workers = workers(1, 10, id -> {
+            started[0] = System.currentTimeMillis();
+            attempted.add(id);
+        })) {
+            long due = System.currentTimeMillis() + 300;
+            workers.submit("row", due);
+            awaitTrue(() -> attempted.size() == 1);
+            assertThat(started[0]).isGreaterThanOrEqualTo(due);
+        }
     }
 
     @Test
-    void invalidConfigurationIsRefused() {
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new MailQueueConfig(0, 1, Duration.ZERO)).isInstanceOf(IllegalArgumentException.class);
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new MailQueueConfig(1, 0, Duration.ZERO)).isInstanceOf(IllegalArgumentException.class);
+    void aFailingAttemptDoesNotKillTheWorker() throws Exception {
+        try (MailWorkers workers = workers(1, 10, id -> {
+            attempted.add(id);
+            throw new IllegalStateException("database down");
+        })) {
+            workers.submit("a", 0);
+            workers.submit("b", 0);
+            awaitTrue(() -> attempted.size() == 2);
+        }
     }
 
-    private static void awaitInfo(MailWorkers workers, String key, String value) throws InterruptedException {
+    private static Map<String, String> info(MailWorkers workers) {
+        Map<String, String> info = new HashMap<>();
+        workers.info(info);
+        return info;
+    }
+
+    private static void await(CountDownLatch latch) {
+        try {
+            latch.await(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    static void awaitTrue(java.util.function.BooleanSupplier condition) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (!value.equals(workers.info().get(key)) && System.nanoTime() < deadline) {
+        while (!condition.getAsBoolean()) {
+            assertThat(System.nanoTime()).as("condition not met in time").isLessThan(deadline);
             Thread.sleep(10);
         }
-        assertThat(workers.info()).containsEntry(key, value);
     }
 }
