@@ -76,6 +76,9 @@ final class KeycloakProcess implements StackService {
         if (!Files.isExecutable(javaHome.resolve("bin/java"))) {
             throw new IOException("No java at " + javaHome.resolve("bin/java") + "; set JAVA_HOME to a JDK 17 or 21");
         }
+        // a second start (restart in a test) runs the same command against the same database and ports
+        boolean restart = process != null;
+        stopped = false;
         prepareImportDir();
         ProviderTimestamps.stabilize(home);
 
@@ -98,7 +101,8 @@ final class KeycloakProcess implements StackService {
         pb.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
         if (logFile != null) {
             Files.createDirectories(logFile.toAbsolutePath().getParent());
-            pb.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.to(logFile.toFile()));
+            pb.redirectErrorStream(true).redirectOutput(restart
+                    ? ProcessBuilder.Redirect.appendTo(logFile.toFile()) : ProcessBuilder.Redirect.to(logFile.toFile()));
         } else {
             pb.redirectOutput(ProcessBuilder.Redirect.INHERIT).redirectError(ProcessBuilder.Redirect.INHERIT);
         }
@@ -207,6 +211,23 @@ final class KeycloakProcess implements StackService {
         } catch (InterruptedException e) {
             kill(p, descendants);
             throw e;
+        }
+    }
+
+    /**
+     * Ends the server at once, as a crash or {@code kill -9} would: SIGKILL to the server JVM and kc.sh, no shutdown
+     * hooks, nothing flushed. {@link #start()} brings it back on the same database and ports.
+     */
+    synchronized void kill() throws InterruptedException {
+        Process p = process;
+        if (p == null || !p.isAlive()) {
+            return;
+        }
+        List<ProcessHandle> descendants = p.descendants().toList();
+        kill(p, descendants);
+        p.waitFor(STOP_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+        for (ProcessHandle h : descendants) {
+            waitFor(h, STOP_TIMEOUT);
         }
     }
 

@@ -211,6 +211,25 @@ public final class KeycloakStack implements AutoCloseable {
         return keycloak.onExit();
     }
 
+    /**
+     * Kills Keycloak with SIGKILL (a crash: no shutdown hooks, nothing flushed), leaving the other services running;
+     * {@link #restartKeycloak()} starts it again (tests).
+     */
+    public void killKeycloak() throws InterruptedException {
+        keycloak.kill();
+    }
+
+    /**
+     * Starts Keycloak again with the same arguments, database and ports after {@link #killKeycloak()}; returns once
+     * it is ready. Its output is appended to the same log file.
+     */
+    public void restartKeycloak() throws Exception {
+        if (closed.get()) {
+            throw new StackException("The stack is closed; not restarting Keycloak");
+        }
+        keycloak.start();
+    }
+
     /** True once {@link #close()} has begun, e.g. from the shutdown hook. */
     public boolean isClosed() {
         return closed.get();

@@ -70,7 +70,14 @@ public final class KeycloakStackExtension implements BeforeAllCallback {
                         "--spi-realm-restapi-extension--auth--rate-limits=*.ip=100000/1m,*.account=100000/1m",
                         // lets tests act as different client IPs through X-Forwarded-For from loopback only
                         "--proxy-headers=xforwarded",
-                        "--proxy-trusted-addresses=127.0.0.1,::1"))
+                        "--proxy-trusted-addresses=127.0.0.1,::1",
+                        // mail retries in seconds, not minutes, so that MailOutboxIT sees retries and a give-up;
+                        // the lease still outlasts the 3-10 s SMTP timeouts the tests set
+                        "--spi-app-auth-mail--default--retry-initial-seconds=1",
+                        "--spi-app-auth-mail--default--retry-max-seconds=2",
+                        "--spi-app-auth-mail--default--max-attempts=4",
+                        "--spi-app-auth-mail--default--poll-interval-seconds=1",
+                        "--spi-app-auth-mail--default--lease-seconds=15"))
                 .build();
     }
 

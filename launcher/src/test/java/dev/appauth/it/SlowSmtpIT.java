@@ -4,15 +4,7 @@ import static dev.appauth.it.AuthApi.post;
 import static dev.appauth.it.Http.map;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.time.Duration;
-import java.util.List;
-import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.Test;
@@ -32,15 +24,15 @@ class SlowSmtpIT {
     void aHangingSmtpServerDoesNotSlowTheRequest() throws Exception {
         AuthApi.TestUser user = AuthApi.newUser();
         Mailbox.awaitMail(user.email(), 1);
-        try (SilentServer silent = new SilentServer()) {
+        try (RealmSmtp.SilentServer silent = new RealmSmtp.SilentServer()) {
             long failedBefore = failed();
-            withSmtp(silent.port(), () -> {
+            RealmSmtp.with(silent.port(), () -> {
                 for (int i = 0; i < 5; i++) {
                     forgotAnswersFast(user, "a hanging");
                 }
                 // the workers did talk to it, and gave up on their own
-                awaitTrue(() -> !silent.accepted.isEmpty(), Duration.ofSeconds(10));
-                awaitTrue(() -> failed() > failedBefore, Duration.ofSeconds(30));
+                RealmSmtp.awaitTrue(() -> !silent.accepted.isEmpty(), Duration.ofSeconds(10));
+                RealmSmtp.awaitTrue(() -> failed() > failedBefore, Duration.ofSeconds(30));
             });
         }
     }
@@ -49,14 +41,11 @@ class SlowSmtpIT {
     void aDeadSmtpServerDoesNotFailTheRequest() throws Exception {
         AuthApi.TestUser user = AuthApi.newUser();
         Mailbox.awaitMail(user.email(), 1);
-        int closedPort;
-        try (ServerSocket socket = new ServerSocket(0)) {
-            closedPort = socket.getLocalPort();
-        }
+        int closedPort = RealmSmtp.closedPort();
         long failedBefore = failed();
-        withSmtp(closedPort, () -> {
+        RealmSmtp.with(closedPort, () -> {
             forgotAnswersFast(user, "a dead");
-            awaitTrue(() -> failed() > failedBefore, Duration.ofSeconds(30));
+            RealmSmtp.awaitTrue(() -> failed() > failedBefore, Duration.ofSeconds(30));
         });
         // back to the catcher: mail flows again
         assertThat(post("forgot-password", map("email", user.email())).status()).isEqualTo(202);
@@ -76,71 +65,5 @@ class SlowSmtpIT {
 
     private static long failed() {
         return AuthApi.mailQueueInfo().get("failed").asLong();
-    }
-
-    /** Points the realm's SMTP at the port for the duration of the check, with short timeouts, then restores it. */
-    private static void withSmtp(int port, Runnable check) {
-        JsonNode original = AuthApi.realm().get("smtpServer");
-        Map<String, Object> restored = Http.JSON.convertValue(original, Map.class);
-        Map<String, Object> broken = new java.util.HashMap<>(restored);
-        broken.put("host", "127.0.0.1");
-        broken.put("port", Integer.toString(port));
-        broken.put("timeout", "3000");
-        broken.put("connectionTimeout", "3000");
-        AuthApi.updateRealm(Map.of("smtpServer", broken));
-        try {
-            check.run();
-        } finally {
-            AuthApi.updateRealm(Map.of("smtpServer", restored));
-        }
-    }
-
-    private static void awaitTrue(java.util.function.BooleanSupplier condition, Duration timeout) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!condition.getAsBoolean()) {
-            assertThat(System.nanoTime()).as("waited %s", timeout).isLessThan(deadline);
-            Mailbox.sleep(100);
-        }
-    }
-
-    /** Accepts connections and never says a word, like an SMTP server that hangs. */
-    private static final class SilentServer implements AutoCloseable {
-        private final ServerSocket socket;
-        final List<Socket> accepted = new CopyOnWriteArrayList<>();
-        private final Thread acceptor;
-
-        SilentServer() throws IOException {
-            socket = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
-            acceptor = new Thread(() -> {
-                try {
-                    while (!socket.isClosed()) {
-                        accepted.add(socket.accept());
-                    }
-                } catch (IOException closed) {
-                    // closed by close()
-                }
-            }, "silent-smtp");
-            acceptor.setDaemon(true);
-            acceptor.start();
-        }
-
-        int port() {
-            return socket.getLocalPort();
-        }
-
-        @Override
-        public void close() {
-            try {
-                socket.close();
-                for (Socket s : accepted) {
-                    s.close();
-                }
-                acceptor.join(2000);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
     }
 }

@@ -10,7 +10,6 @@ import dev.appauth.keycloak.token.ActionTokenKind;
 import dev.appauth.keycloak.token.ActionTokens;
 import org.keycloak.email.EmailException;
 import org.keycloak.events.Details;
-import org.keycloak.events.Errors;
 import org.keycloak.events.EventBuilder;
 import org.keycloak.events.EventType;
 import org.keycloak.models.KeycloakSession;
@@ -89,13 +88,11 @@ public final class AccountMailIntents {
         ActionTokens tokens = new ActionTokens(session, realm);
         String token = tokens.issue(kind, user, clientId, baseUri);
         String link = ActionLinks.link(realm.getClientByClientId(clientId), baseUri, realm.getName(), token, kind);
-        try {
-            mail.send(session, realm, user, Map.of("link", link,
-                    "linkExpirationMinutes", Math.max(1, tokens.lifespanSeconds(kind) / 60)));
-        } catch (EmailException e) {
-            event.error(Errors.EMAIL_SEND_FAILED);
-            throw e;
-        }
+        // No error event for a failed attempt: the outbox retries it (one WARN line per attempt, one ERROR when it gives
+        // up), the attempt's transaction rolls back so the event store would not keep it anyway, and Keycloak's event
+        // log line would print the address on every retry. The success event is written with the sent mail.
+        mail.send(session, realm, user, Map.of("link", link,
+                "linkExpirationMinutes", Math.max(1, tokens.lifespanSeconds(kind) / 60)));
         event.success();
         return true;
     }
