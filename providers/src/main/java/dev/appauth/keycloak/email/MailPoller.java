@@ -88,7 +88,7 @@ final class MailPoller implements AutoCloseable {
         report(now, retrying[0], stats.failedRows);
     }
 
-    /** At most once a minute, when the number of mails waiting on a retry or of given-up mails changed. */
+    /** At most once a minute, when the number of mails tried before (retries) or of given-up mails changed. */
     private void report(long now, long retrying, long failed) {
         if ((retrying == lastRetrying && failed == lastFailed) || now - lastReport < REPORT_INTERVAL_MS) {
             return;
@@ -96,7 +96,7 @@ final class MailPoller implements AutoCloseable {
         lastReport = now;
         lastRetrying = retrying;
         lastFailed = failed;
-        LOG.infof("Mail outbox: %d mails pending (%d waiting for a retry), %d given up (table APP_AUTH_MAIL_OUTBOX)",
+        LOG.infof("Mail outbox: %d mails pending (%d of them tried before), %d given up (table APP_AUTH_MAIL_OUTBOX)",
                 stats.pending, retrying, failed);
     }
 

@@ -51,4 +51,14 @@ class RetryPolicyTest {
         assertThatThrownBy(() -> MailQueueConfig.of(1, 0, Duration.ZERO)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> MailQueueConfig.of(1, 1, Duration.ofMillis(-1))).isInstanceOf(IllegalArgumentException.class);
     }
+
+    @Test
+    void theShortCauseOfAFailureIsKeptOnlyWhenItCannotHoldData() {
+        assertThat(MailAttempts.shortCause(new RuntimeException("x", new java.net.ConnectException("Connection refused"))))
+                .isEqualTo(" (Connection refused)");
+        assertThat(MailAttempts.shortCause(new RuntimeException(new Exception("550 5.1.1 <someone@example.com> unknown")))).isEmpty();
+        assertThat(MailAttempts.shortCause(new RuntimeException("y".repeat(61)))).isEmpty();
+        assertThat(MailAttempts.shortCause(new RuntimeException("token=eyJhbGciOi/abc+def"))).as("odd characters").isEmpty();
+        assertThat(MailAttempts.shortCause(new RuntimeException())).isEmpty();
+    }
 }
