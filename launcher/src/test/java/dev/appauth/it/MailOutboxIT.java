@@ -41,8 +41,10 @@ class MailOutboxIT {
         RealmSmtp.awaitTrue(() -> outboxRows(user.email()).isEmpty(), Duration.ofSeconds(5));
         // an address without an account leaves no row either (looked up when the intent is carried out)
         String nobody = AuthApi.unique("nobody") + "@example.com";
+        long skippedBefore = info("skipped");
         assertThat(post("forgot-password", map("email", nobody)).status()).isEqualTo(202);
-        RealmSmtp.awaitTrue(() -> outboxRows(nobody).isEmpty(), Duration.ofSeconds(5));
+        RealmSmtp.awaitTrue(() -> info("skipped") > skippedBefore, Duration.ofSeconds(5));
+        assertThat(outboxRows(nobody)).isEmpty();
         assertThat(Mailbox.all(nobody)).isEmpty();
     }
 
