@@ -22,7 +22,9 @@ import java.util.stream.Collectors;
 final class LoginPage {
 
     static final String REDIRECT_URI = "http://127.0.0.1:59999/callback";
-    private static final Pattern FORM_ACTION = Pattern.compile("<form[^>]*id=\"kc-form-login\"[^>]*action=\"([^\"]+)\"");
+    private static final Pattern FORM_ACTION =
+            Pattern.compile("<form[^>]*id=\"(?:kc-form-login|kc-reset-password-form)\"[^>]*action=\"([^\"]+)\"");
+    private static final Pattern FORGOT_LINK = Pattern.compile("href=\"([^\"]*login-actions/reset-credentials[^\"]*)\"");
 
     record Page(int status, String html, String location) {
     }
@@ -58,6 +60,27 @@ final class LoginPage {
         Page page = send(HttpRequest.newBuilder(URI.create(action))
                 .header("Content-Type", "application/x-www-form-urlencoded")
                 .POST(HttpRequest.BodyPublishers.ofString(form(Map.of("username", username, "password", password)))));
+        remember(page);
+        return page;
+    }
+
+    /** Follows the login page's "Forgot password?" link to the reset-credentials form. */
+    Page forgotPassword(Page loginPage) {
+        Matcher link = FORGOT_LINK.matcher(loginPage.html());
+        if (!link.find()) {
+            throw new AssertionError("no Forgot password link on the page");
+        }
+        return follow(URI.create(AuthApi.oidc("auth")).resolve(link.group(1).replace("&amp;", "&")).toString());
+    }
+
+    /** Submits the reset-credentials form of the last page with a username or email. */
+    Page submitForgot(String usernameOrEmail) {
+        if (action == null) {
+            throw new AssertionError("no form on the last page");
+        }
+        Page page = send(HttpRequest.newBuilder(URI.create(action))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(form(Map.of("username", usernameOrEmail)))));
         remember(page);
         return page;
     }

@@ -62,11 +62,14 @@ class LoginPolicyIT {
         List<String> providers = new ArrayList<>();
         AuthApi.adminGet(REALM + "/authentication/authenticator-providers").forEach(p -> providers.add(p.get("id").asText()));
         assertThat(providers).contains("app-auth-direct-grant-rate-limit", "app-auth-username-password-form",
-                "app-auth-direct-grant-verified-email", "app-auth-verified-email");
+                "app-auth-direct-grant-verified-email", "app-auth-verified-email", "app-auth-reset-choose-user");
 
         JsonNode realm = AuthApi.realm();
         assertThat(realm.get("browserFlow").asText()).isEqualTo("app browser");
         assertThat(realm.get("directGrantFlow").asText()).isEqualTo("app direct grant");
+        assertThat(realm.get("resetCredentialsFlow").asText()).isEqualTo("app reset credentials");
+        assertThat(executions("app reset credentials")).startsWith("app-auth-reset-choose-user")
+                .contains("reset-credential-email", "reset-password");
         assertThat(realm.get("passwordPolicy").asText()).contains("commonPasswords").doesNotContain("passwordBlacklist");
         assertThat(executions("app direct grant")).containsSubsequence("app-auth-direct-grant-rate-limit",
                 "direct-grant-validate-username", "direct-grant-validate-password", "app-auth-direct-grant-verified-email");
@@ -143,6 +146,32 @@ class LoginPolicyIT {
         LoginPage.Page signedIn = fresh.submit(user.username(), user.password());
         assertThat(signedIn.status()).isEqualTo(302);
         assertThat(signedIn.location()).startsWith(LoginPage.REDIRECT_URI).contains("code=");
+    }
+
+    @Test
+    void forgotPasswordOnAuthAndOnTheLoginPageCountsInOneLimit() {
+        AuthApi.TestUser user = AuthApi.newUser();
+        Mailbox.awaitMail(user.email(), 1);
+        withRealmRateLimits("forgot-password.account=2/10m", () -> {
+            assertThat(post("forgot-password", map("email", user.email())).status()).isEqualTo(202);
+            Mailbox.awaitMail(user.email(), 2);
+
+            LoginPage page = new LoginPage(WEB_CLIENT, "en");
+            LoginPage.Page form = page.forgotPassword(page.open());
+            assertThat(form.status()).isEqualTo(200);
+            LoginPage.Page sent = page.submitForgot(user.email());
+            assertThat(sent.html()).contains("You should receive an email shortly");
+            Mailbox.awaitMail(user.email(), 3);
+
+            LoginPage again = new LoginPage(WEB_CLIENT, "de");
+            again.forgotPassword(again.open());
+            LoginPage.Page limited = again.submitForgot(user.email().toUpperCase(java.util.Locale.ROOT));
+            assertThat(limited.status()).isEqualTo(429);
+            assertThat(limited.html()).contains("Zu viele Anfragen zum Zurücksetzen des Passworts");
+            Http.Reply api = post("forgot-password", map("email", user.email()));
+            assertThat(api.status()).as(api.toString()).isEqualTo(429);
+            Mailbox.assertStillOnly(user.email(), 3, java.time.Duration.ofSeconds(2));
+        });
     }
 
     @Test

@@ -6,11 +6,6 @@ import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
 import org.keycloak.Config;
 import org.keycloak.authentication.AuthenticationFlowContext;
-import org.keycloak.authentication.authenticators.directgrant.AbstractDirectGrantAuthenticator;
-import org.keycloak.models.AuthenticationExecutionModel;
-import org.keycloak.models.KeycloakSession;
-import org.keycloak.models.RealmModel;
-import org.keycloak.models.UserModel;
 import org.keycloak.provider.ProviderConfigProperty;
 import org.keycloak.services.managers.AuthenticationManager;
 
@@ -21,15 +16,15 @@ import dev.appauth.keycloak.ratelimit.ServerRateLimits;
  * is looked at, and answers 429 with Retry-After when over the limit (the password is then not checked, so a
  * guesser learns nothing and Keycloak's brute-force counter is not touched).
  */
-public final class DirectGrantRateLimit extends AbstractDirectGrantAuthenticator {
+public final class DirectGrantRateLimit extends DirectGrantStep {
 
     public static final String PROVIDER_ID = "app-auth-direct-grant-rate-limit";
 
-    private LoginRateLimit limit;
+    private FlowRateLimit limit;
 
     @Override
     public void init(Config.Scope config) {
-        limit = new LoginRateLimit(ServerRateLimits.fromServerConfig());
+        limit = new FlowRateLimit(ServerRateLimits.fromServerConfig(), FlowRateLimit.LOGIN);
     }
 
     @Override
@@ -37,7 +32,7 @@ public final class DirectGrantRateLimit extends AbstractDirectGrantAuthenticator
         String login = context.getHttpRequest().getDecodedFormParameters().getFirst(AuthenticationManager.FORM_USERNAME);
         long wait = limit.attempt(context, login);
         if (wait > 0) {
-            Response tooMany = Response.fromResponse(errorResponse(429, LoginRateLimit.EVENT_ERROR,
+            Response tooMany = Response.fromResponse(errorResponse(429, FlowRateLimit.EVENT_ERROR,
                             "Too many login attempts; try again later"))
                     .header(HttpHeaders.RETRY_AFTER, wait).build();
             context.forceChallenge(tooMany);
@@ -48,20 +43,6 @@ public final class DirectGrantRateLimit extends AbstractDirectGrantAuthenticator
 
     @Override
     public boolean requiresUser() {
-        return false;
-    }
-
-    @Override
-    public boolean configuredFor(KeycloakSession session, RealmModel realm, UserModel user) {
-        return true;
-    }
-
-    @Override
-    public void setRequiredActions(KeycloakSession session, RealmModel realm, UserModel user) {
-    }
-
-    @Override
-    public boolean isUserSetupAllowed() {
         return false;
     }
 
@@ -79,19 +60,8 @@ public final class DirectGrantRateLimit extends AbstractDirectGrantAuthenticator
     }
 
     @Override
-    public String getReferenceCategory() {
-        return null;
-    }
-
-    @Override
     public boolean isConfigurable() {
         return false;
-    }
-
-    @Override
-    public AuthenticationExecutionModel.Requirement[] getRequirementChoices() {
-        return new AuthenticationExecutionModel.Requirement[] {
-                AuthenticationExecutionModel.Requirement.REQUIRED, AuthenticationExecutionModel.Requirement.DISABLED };
     }
 
     @Override

@@ -3,11 +3,6 @@ package dev.appauth.keycloak.authenticator;
 import java.util.List;
 
 import org.keycloak.authentication.AuthenticationFlowContext;
-import org.keycloak.authentication.authenticators.directgrant.AbstractDirectGrantAuthenticator;
-import org.keycloak.models.AuthenticationExecutionModel;
-import org.keycloak.models.KeycloakSession;
-import org.keycloak.models.RealmModel;
-import org.keycloak.models.UserModel;
 import org.keycloak.provider.ProviderConfigProperty;
 
 /**
@@ -16,7 +11,7 @@ import org.keycloak.provider.ProviderConfigProperty;
  * /auth/login 403 email_not_verified). Only reached with the right password, as Keycloak's own required-action
  * refusal is; it does not count as a failed login.
  */
-public final class DirectGrantVerifiedEmail extends AbstractDirectGrantAuthenticator {
+public final class DirectGrantVerifiedEmail extends DirectGrantStep {
 
     public static final String PROVIDER_ID = "app-auth-direct-grant-verified-email";
 
@@ -39,20 +34,6 @@ public final class DirectGrantVerifiedEmail extends AbstractDirectGrantAuthentic
     }
 
     @Override
-    public boolean configuredFor(KeycloakSession session, RealmModel realm, UserModel user) {
-        return true;
-    }
-
-    @Override
-    public void setRequiredActions(KeycloakSession session, RealmModel realm, UserModel user) {
-    }
-
-    @Override
-    public boolean isUserSetupAllowed() {
-        return false;
-    }
-
-    @Override
     public String getDisplayType() {
         return "App Auth: verified email (direct grant)";
     }
@@ -64,19 +45,8 @@ public final class DirectGrantVerifiedEmail extends AbstractDirectGrantAuthentic
     }
 
     @Override
-    public String getReferenceCategory() {
-        return null;
-    }
-
-    @Override
     public boolean isConfigurable() {
         return true;
-    }
-
-    @Override
-    public AuthenticationExecutionModel.Requirement[] getRequirementChoices() {
-        return new AuthenticationExecutionModel.Requirement[] {
-                AuthenticationExecutionModel.Requirement.REQUIRED, AuthenticationExecutionModel.Requirement.DISABLED };
     }
 
     @Override

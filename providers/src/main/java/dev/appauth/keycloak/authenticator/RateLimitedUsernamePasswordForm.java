@@ -18,9 +18,9 @@ final class RateLimitedUsernamePasswordForm extends UsernamePasswordForm {
 
     static final String MESSAGE = "appAuthLoginRateLimited";
 
-    private final LoginRateLimit limit;
+    private final FlowRateLimit limit;
 
-    RateLimitedUsernamePasswordForm(KeycloakSession session, LoginRateLimit limit) {
+    RateLimitedUsernamePasswordForm(KeycloakSession session, FlowRateLimit limit) {
         super(session);
         this.limit = limit;
     }

@@ -12,11 +12,11 @@ public final class RateLimitedUsernamePasswordFormFactory extends UsernamePasswo
 
     public static final String PROVIDER_ID = "app-auth-username-password-form";
 
-    private LoginRateLimit limit;
+    private FlowRateLimit limit;
 
     @Override
     public void init(Config.Scope config) {
-        limit = new LoginRateLimit(ServerRateLimits.fromServerConfig());
+        limit = new FlowRateLimit(ServerRateLimits.fromServerConfig(), FlowRateLimit.LOGIN);
     }
 
     @Override

@@ -11,7 +11,7 @@ import org.keycloak.models.utils.KeycloakModelUtils;
 import dev.appauth.keycloak.AuthError;
 import dev.appauth.keycloak.AuthException;
 import dev.appauth.keycloak.authenticator.DirectGrantVerifiedEmail;
-import dev.appauth.keycloak.authenticator.LoginRateLimit;
+import dev.appauth.keycloak.authenticator.FlowRateLimit;
 
 /**
  * What a refused password grant means for the API, decided on the error code Keycloak recorded in the grant's
@@ -32,7 +32,7 @@ final class LoginOutcomes {
                 : event.getEvent().getDetails().get(Details.REASON))) {
             return new AuthException(AuthError.CLIENT_POLICY_REFUSED, "A client policy of the realm refused the request");
         }
-        if (LoginRateLimit.EVENT_ERROR.equals(error)) {
+        if (FlowRateLimit.EVENT_ERROR.equals(error)) {
             return AuthException.rateLimited(retryAfter(event));
         }
         if (DirectGrantVerifiedEmail.EVENT_ERROR.equals(error)) {
@@ -53,7 +53,7 @@ final class LoginOutcomes {
     }
 
     private static long retryAfter(EventBuilder event) {
-        String seconds = event.getEvent().getDetails() == null ? null : event.getEvent().getDetails().get(LoginRateLimit.RETRY_AFTER);
+        String seconds = event.getEvent().getDetails() == null ? null : event.getEvent().getDetails().get(FlowRateLimit.RETRY_AFTER);
         try {
             return seconds == null ? 1 : Math.max(1, Long.parseLong(seconds));
         } catch (NumberFormatException e) {

@@ -25,7 +25,7 @@ import org.keycloak.services.managers.AuthenticationManager;
 import dev.appauth.keycloak.AuthError;
 import dev.appauth.keycloak.AuthException;
 import dev.appauth.keycloak.authenticator.DirectGrantFlows;
-import dev.appauth.keycloak.authenticator.LoginRateLimit;
+import dev.appauth.keycloak.authenticator.FlowRateLimit;
 import dev.appauth.keycloak.lifecycle.Registration;
 import dev.appauth.keycloak.lifecycle.UserSessions;
 
@@ -97,8 +97,8 @@ final class SessionTokensResource {
         // the direct-grant flow counts login attempts (authenticator/DirectGrantRateLimit) for /auth, the token
         // endpoint and the login form alike; only a realm whose flow lacks that step is counted here
         if (!DirectGrantFlows.countsLoginAttempts(api.realm, client.client())) {
-            api.limits().checkIp(LoginRateLimit.BUCKET);
-            api.limits().checkAccount(LoginRateLimit.BUCKET, login);
+            api.limits().checkIp(FlowRateLimit.LOGIN);
+            api.limits().checkAccount(FlowRateLimit.LOGIN, login);
         }
         TokenIssuer.GrantResult result = issuer.passwordGrant(client, login, password, event);
         if (!result.succeeded()) {
