@@ -224,4 +224,28 @@ final class KeycloakProcess implements StackService {
             return !h.isAlive();
         }
     }
+
+    /**
+     * Ends the server as a crash would: SIGKILL to the server JVM and to kc.sh, no shutdown hooks, nothing handed over
+     * to the other nodes (tests). Returns once both are gone.
+     */
+    synchronized void kill() throws InterruptedException {
+        Process p = process;
+        if (stopped || p == null) {
+            return;
+        }
+        stopped = true;
+        List<ProcessHandle> descendants = p.descendants().toList();
+        kill(p, descendants);
+        for (ProcessHandle h : descendants) {
+            waitFor(h, STOP_TIMEOUT);
+        }
+        p.waitFor(STOP_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+    }
+
+    /** Whether the server process runs (started and neither stopped, killed nor crashed). */
+    boolean isAlive() {
+        Process p = process;
+        return p != null && p.isAlive();
+    }
 }
