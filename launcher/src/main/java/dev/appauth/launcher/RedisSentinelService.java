@@ -115,6 +115,8 @@ public final class RedisSentinelService implements StackService {
             args.add(spi + "sentinel-master=" + MASTER_NAME);
             args.add(spi + "sentinels=" + sentinelAddress());
         }
+        // a spend or revocation returns once the replica has it too: the failover right after cannot lose it
+        args.add("--spi-single-use-object--redis--replica-acks=1");
         return args;
     }
 
