@@ -15,7 +15,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * The local stack: PostgreSQL (embedded unless an external database is configured), a mail catcher
  * (unless an external SMTP server is configured) and Keycloak with the app-auth providers, started in
  * that order and stopped in reverse. Used by ./run.sh (through {@link Launcher}) and by the
- * integration tests.
+ * integration tests. With {@link StackConfig#nodes()} above 1 it starts that many Keycloak nodes, one after the
+ * other, as one cluster on the same database and Redis; the tests can kill a node and start it again.
  *
  * <p>Adding a backing service (e.g. Redis): implement {@link StackService}, start it in
  * {@link #startServices()} before Keycloak and expose what Keycloak needs through

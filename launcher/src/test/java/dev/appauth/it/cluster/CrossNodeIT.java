@@ -4,7 +4,6 @@ import static dev.appauth.it.Http.map;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
-import java.util.Map;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -29,22 +28,19 @@ class CrossNodeIT {
     static final NodeApi A = NodeApi.node(1);
     static final NodeApi B = NodeApi.node(2);
     private static final String NEW_PASSWORD = "saffron glacier ladder 63";
-    private static final String LIMITED_REALM = AuthApi.unique("cluster-limits");
+    private static String limitedRealm;
 
     @BeforeAll
     static void realmWithALowPerAccountLimit() {
         ClusterRun.requireCluster();
-        Http.Reply created = AuthApi.admin("POST", "", map(
-                "realm", LIMITED_REALM, "enabled", true, "bruteForceProtected", false, "sslRequired", "none",
-                "attributes", Map.of("auth-api.rate-limits", "login.account=3/1m,register.account=off"),
-                "clients", List.of(map("clientId", "auth-api", "publicClient", true, "directAccessGrantsEnabled", true,
-                        "standardFlowEnabled", false))));
-        assertThat(created.status()).as(created.toString()).isEqualTo(201);
+        limitedRealm = ClusterRun.realmWithLimits("cluster-limits", "login.account=3/1m,register.account=off");
     }
 
     @AfterAll
     static void dropRealm() {
-        AuthApi.admin("DELETE", LIMITED_REALM, null);
+        if (limitedRealm != null) {
+            AuthApi.admin("DELETE", limitedRealm, null);
+        }
     }
 
     private static String access(Http.Reply tokens) {
@@ -187,17 +183,11 @@ class CrossNodeIT {
         assertThat(login(B, other + "@example.com").status()).isEqualTo(200);
     }
 
-    /** A realm of its own has Keycloak's default user profile, which requires both names. */
-    static Http.Reply register(NodeApi node, String realm, String email, String username) {
-        return Http.postJson(node.realmUrl(realm) + "/auth/register", map("email", email, "password", AuthApi.STRONG_PASSWORD,
-                "username", username, "first_name", "Rate", "last_name", "Limit"));
-    }
-
     private static Http.Reply register(NodeApi node, String email, String username) {
-        return register(node, LIMITED_REALM, email, username);
+        return ClusterRun.register(node, limitedRealm, email, username);
     }
 
     private static Http.Reply login(NodeApi node, String email) {
-        return Http.postJson(node.realmUrl(LIMITED_REALM) + "/auth/login", map("email", email, "password", AuthApi.STRONG_PASSWORD));
+        return ClusterRun.login(node, limitedRealm, email);
     }
 }

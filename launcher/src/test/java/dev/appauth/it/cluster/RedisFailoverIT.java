@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -33,22 +32,19 @@ class RedisFailoverIT {
     private static final NodeApi B = NodeApi.node(2);
     private static final Duration RECOVERY_BOUND = Duration.ofSeconds(60);
     private static final String NEW_PASSWORD = "pewter orchard beacon 72";
-    private static final String LIMITED_REALM = AuthApi.unique("failover-limits");
+    private static String limitedRealm;
 
     @BeforeAll
     static void realmWithALowPerAccountLimit() {
         ClusterRun.requireCluster();
-        Http.Reply created = AuthApi.admin("POST", "", map(
-                "realm", LIMITED_REALM, "enabled", true, "bruteForceProtected", false, "sslRequired", "none",
-                "attributes", Map.of("auth-api.rate-limits", "login.account=2/1m,register.account=off"),
-                "clients", List.of(map("clientId", "auth-api", "publicClient", true, "directAccessGrantsEnabled", true,
-                        "standardFlowEnabled", false))));
-        assertThat(created.status()).as(created.toString()).isEqualTo(201);
+        limitedRealm = ClusterRun.realmWithLimits("failover-limits", "login.account=2/1m,register.account=off");
     }
 
     @AfterAll
     static void dropRealm() {
-        AuthApi.admin("DELETE", LIMITED_REALM, null);
+        if (limitedRealm != null) {
+            AuthApi.admin("DELETE", limitedRealm, null);
+        }
     }
 
     @Test
@@ -97,7 +93,7 @@ class RedisFailoverIT {
             // the limiter counts on the new master (it fails open when Redis is down, so a 429 shows it reaches Redis)
             String username = AuthApi.unique("limited");
             String email = username + "@example.com";
-            assertThat(CrossNodeIT.register(A, LIMITED_REALM, email, username).status()).isEqualTo(201);
+            assertThat(ClusterRun.register(A, limitedRealm, email, username).status()).isEqualTo(201);
             assertThat(limitedLogin(A, email).status()).isEqualTo(200);
             assertThat(limitedLogin(B, email).status()).isEqualTo(200);
             assertThat(limitedLogin(A, email).status()).isEqualTo(429);
@@ -141,6 +137,6 @@ class RedisFailoverIT {
     }
 
     private static Http.Reply limitedLogin(NodeApi node, String email) {
-        return Http.postJson(node.realmUrl(LIMITED_REALM) + "/auth/login", map("email", email, "password", AuthApi.STRONG_PASSWORD));
+        return ClusterRun.login(node, limitedRealm, email);
     }
 }
