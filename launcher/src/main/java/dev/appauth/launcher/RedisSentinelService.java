@@ -53,12 +53,15 @@ public final class RedisSentinelService implements StackService {
 
     @Override
     public void start() throws IOException, InterruptedException {
+        // ./run.sh: master, replica and Sentinel on three ports in a row; the tests: free ones
         int masterPort = Ports.resolve(requestedPort);
+        int replicaPort = requestedPort != 0 ? requestedPort + 1 : Ports.resolve(0);
+        sentinelPort = requestedPort != 0 ? requestedPort + 2 : Ports.resolve(0);
         if (requestedPort != 0) {
             Ports.requireFree(masterPort, "Redis master");
+            Ports.requireFree(replicaPort, "Redis replica");
+            Ports.requireFree(sentinelPort, "Redis Sentinel");
         }
-        int replicaPort = Ports.resolve(0);
-        sentinelPort = Ports.resolve(0);
         servers.add(new Server(masterPort, startServer(masterPort, null)));
         servers.add(new Server(replicaPort, startServer(replicaPort, masterPort)));
         sentinel = RedisSentinel.newRedisSentinel().bind(bind.host()).port(sentinelPort)
