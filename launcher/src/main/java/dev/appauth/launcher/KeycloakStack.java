@@ -35,7 +35,7 @@ public final class KeycloakStack implements AutoCloseable {
     private MailCatcher mail;
     private RedisService redis;
     private RedisSentinelService redisSentinel;
-    private KeycloakProcess keycloak;
+    private volatile KeycloakProcess keycloak;
     /** The Keycloak nodes, node 1 first; {@link #keycloak} is node 1's process as started. */
     private final List<KeycloakNode> nodes = new ArrayList<>();
     private Database database;
@@ -242,7 +242,10 @@ public final class KeycloakStack implements AutoCloseable {
         if (n.process() != null && n.process().isAlive()) {
             throw new IllegalStateException("Keycloak node " + node + " is running");
         }
-        start(n.newProcess());
+        KeycloakProcess process = start(n.newProcess());
+        if (node == 1) {
+            keycloak = process;
+        }
     }
 
     /** Completes when any node's current process ends (./run.sh stops the stack then). */
