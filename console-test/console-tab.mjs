@@ -4,70 +4,16 @@
 //
 // Uses the system Chromium (CHROMIUM, default /usr/bin/chromium) through playwright-core; no browser
 // download. Exit code 0: every step passed; screenshots go to SCREENSHOT_DIR (default ./screenshots).
-import { chromium } from "playwright-core";
-import { mkdirSync } from "node:fs";
 import { randomUUID } from "node:crypto";
-
-const base = (process.env.KC_URL || "http://localhost:8080").replace(/\/$/, "");
-const adminUser = process.env.KC_ADMIN_USER || "admin";
-const adminPassword = process.env.KC_ADMIN_PASSWORD;
-const realm = process.env.KC_REALM || "app";
-const shots = process.env.SCREENSHOT_DIR || new URL("./screenshots", import.meta.url).pathname;
-const executablePath = process.env.CHROMIUM || "/usr/bin/chromium";
-if (!adminPassword) {
-  console.error("KC_ADMIN_PASSWORD is not set");
-  process.exit(2);
-}
-mkdirSync(shots, { recursive: true });
+import { admin, authApi, base, check, client, consoleLogin, launch, realm, shots } from "./lib.mjs";
 
 const suffix = randomUUID().slice(0, 8);
 const appClient = `console-app-${suffix}`;
 const restClient = `rest-app-${suffix}`;
 const ATTRIBUTE = "auth-api.allowed";
 
-function check(condition, message) {
-  if (!condition) throw new Error(`FAILED: ${message}`);
-  console.log(`ok - ${message}`);
-}
-
-// --- the admin REST API and the /auth API, to look behind the console ---------------------------
-async function adminToken() {
-  const r = await fetch(`${base}/realms/master/protocol/openid-connect/token`, {
-    method: "POST",
-    body: new URLSearchParams({ grant_type: "password", client_id: "admin-cli", username: adminUser, password: adminPassword }),
-  });
-  if (r.status !== 200) throw new Error(`admin login: ${r.status} ${await r.text()}`);
-  return (await r.json()).access_token;
-}
-
-async function admin(method, path, body) {
-  const r = await fetch(`${base}/admin/realms/${realm}${path}`, {
-    method,
-    headers: { Authorization: `Bearer ${await adminToken()}`, ...(body ? { "Content-Type": "application/json" } : {}) },
-    body: body ? JSON.stringify(body) : undefined,
-  });
-  const text = await r.text();
-  return { status: r.status, json: text ? JSON.parse(text) : null };
-}
-
-async function client(clientId) {
-  const r = await admin("GET", `/clients?clientId=${encodeURIComponent(clientId)}`);
-  return r.json[0];
-}
-
-async function authApi(path, body) {
-  const r = await fetch(`${base}/realms/${realm}/auth/${path}`, {
-    method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body),
-  });
-  return { status: r.status, json: await r.json() };
-}
-
 // --- the console -----------------------------------------------------------------------------------
-const browser = await chromium.launch({
-  executablePath,
-  args: ["--no-sandbox", "--disable-background-networking", "--disable-gpu", "--no-first-run",
-    "--disable-component-update", "--disable-sync"],
-});
+const browser = await launch();
 const started = Date.now();
 let page;
 try {
@@ -86,10 +32,7 @@ try {
 
   const context = await browser.newContext({ viewport: { width: 1400, height: 900 }, locale: "en-US" });
   page = await context.newPage();
-  await page.goto(`${base}/admin/master/console/`);
-  await page.locator("#username").fill(adminUser);
-  await page.locator("#password").fill(adminPassword);
-  await page.locator("#kc-login").click();
+  await consoleLogin(page);
 
   const openTab = async () => {
     await page.goto(`${base}/admin/master/console/#/${realm}/realm-settings/general`);

@@ -14,7 +14,8 @@ import java.util.Objects;
  */
 public final class StackConfig {
 
-    public static final Duration DEFAULT_READY_TIMEOUT = Duration.ofSeconds(240);
+    /** A first start includes Keycloak's augmentation: ~45 s on a quiet 2-core machine, minutes on a loaded one. */
+    public static final Duration DEFAULT_READY_TIMEOUT = Duration.ofSeconds(420);
     public static final String DEFAULT_SMTP_FROM = "no-reply@app.localhost";
     /** Debian's OpenJDK 17, the JDK Keycloak 26.7 is tested with here. */
     public static final Path DEFAULT_JDK = Path.of("/usr/lib/jvm/java-17-openjdk-amd64");

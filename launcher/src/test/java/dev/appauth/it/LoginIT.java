@@ -23,7 +23,7 @@ class LoginIT {
         assertThat(reply.status()).as(reply.toString()).isEqualTo(200);
         JsonNode body = reply.json();
         assertThat(body.at("/token/token_type").asText()).isEqualTo("bearer");
-        assertThat(body.at("/token/expires_in").asInt()).isEqualTo(3600);
+        assertThat(body.at("/token/expires_in").asInt()).isBetween(3590, 3600);
         assertThat(body.at("/token/access_token").asText()).isNotBlank();
         assertThat(body.at("/token/refresh_token").asText()).isNotBlank();
         assertThat(body.at("/user/uuid").asText()).isEqualTo(user.id());

@@ -94,4 +94,30 @@ class StrictRegistrationIT {
         assertThat(fresh.json().get("error").asText()).isEqualTo(taken.json().get("error").asText()).isEqualTo("weak_password");
         assertThat(fresh.json().at("/field_errors/password")).isEqualTo(taken.json().at("/field_errors/password"));
     }
+
+    /** Every policy rule that compares the password with the account (not-email, not-username) sees the same account. */
+    @Test
+    void aPasswordEqualToTheAddressOrUsernameIsRefusedTheSameWayForFreeAndTakenAddresses() {
+        String owner = unique("owner");
+        String email = owner + "@example.com";
+        assertThat(register(email, owner, STRONG_PASSWORD).status()).isEqualTo(202);
+
+        String free = unique("free");
+        String freeEmail = free + "@example.com";
+        Http.Reply freeSameAsAddress = register(freeEmail, free, freeEmail);
+        Http.Reply takenSameAsAddress = register(email, unique("other"), email);
+        assertThat(freeSameAsAddress.status()).as(freeSameAsAddress.toString()).isEqualTo(400);
+        assertThat(takenSameAsAddress.status()).as(takenSameAsAddress.toString()).isEqualTo(400);
+        assertThat(takenSameAsAddress.json().at("/field_errors/password"))
+                .isEqualTo(freeSameAsAddress.json().at("/field_errors/password"));
+
+        String name = unique("samename");
+        String other = unique("samename2");
+        Http.Reply freeSameAsUsername = register(name + "@example.com", name + "-long-enough", name + "-long-enough");
+        Http.Reply takenSameAsUsername = register(email, other + "-long-enough", other + "-long-enough");
+        assertThat(freeSameAsUsername.status()).isEqualTo(takenSameAsUsername.status()).isEqualTo(400);
+        assertThat(takenSameAsUsername.json().at("/field_errors/password"))
+                .isEqualTo(freeSameAsUsername.json().at("/field_errors/password"));
+        assertThat(AuthApi.adminGet(AuthApi.REALM + "/users?email=" + freeEmail + "&exact=true")).isEmpty();
+    }
 }

@@ -31,21 +31,14 @@ public final class NewPasswords {
     }
 
     /**
-     * The policy check for an account that will not be created (strict registration of a taken address), plus one
-     * password hash, so that the answer costs what creating the account would have cost.
-     *
-     * @param login the username (or email) the account would have had, for the policies that compare with it
+     * One password hash as storing the password would compute it, for an account that will not be created (strict
+     * registration of a taken address), so that the answer costs what creating the account would have cost.
      */
-    public static AuthException checkWithoutAccount(KeycloakSession session, String login, String password, String field) {
-        PolicyError weak = session.getProvider(PasswordPolicyManagerProvider.class).validate(login, password);
-        if (weak != null) {
-            return weakPassword(session, null, weak, field);
-        }
+    public static void hashOnce(KeycloakSession session, String password) {
         PasswordPolicy policy = session.getContext().getRealm().getPasswordPolicy();
         PasswordHashProvider hash = policy.getHashAlgorithm() == null ? session.getProvider(PasswordHashProvider.class)
                 : session.getProvider(PasswordHashProvider.class, policy.getHashAlgorithm());
         hash.encodedCredential(password, policy.getHashIterations());
-        return null;
     }
 
     private static AuthException weakPassword(KeycloakSession session, UserModel user, PolicyError weak, String field) {

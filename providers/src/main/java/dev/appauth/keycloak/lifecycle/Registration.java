@@ -11,6 +11,7 @@ import org.keycloak.events.EventBuilder;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
+import org.keycloak.models.light.LightweightUserAdapter;
 import org.keycloak.services.messages.Messages;
 import org.keycloak.userprofile.UserProfile;
 import org.keycloak.userprofile.UserProfileContext;
@@ -53,26 +54,32 @@ public final class Registration {
         UserProfile profile = session.getProvider(UserProfileProvider.class)
                 .create(UserProfileContext.REGISTRATION, attributes(account));
         boolean strict = realm.isVerifyEmail();
+        boolean addressTaken = false;
         try {
             profile.validate();
         } catch (ValidationException e) {
-            if (strict && isOnlyEmailTaken(e)) {
-                answerTakenAddress(account, event);
-                return Optional.empty();
+            addressTaken = strict && isOnlyEmailTaken(e);
+            if (!addressTaken) {
+                AuthException error = ProfileErrors.of(session, e);
+                event.error(error.error().code());
+                throw error;
             }
-            AuthException error = ProfileErrors.of(session, e);
-            event.error(error.error().code());
-            throw error;
+        }
+        // The policy judges the account as it would be, before anything is stored and whether or not the address
+        // is taken: rules that compare the password with the account (not-email, not-username) then give a free
+        // and a taken address the same answer in strict mode.
+        AuthException weak = NewPasswords.check(session, prospective(account), account.password(), "password");
+        if (weak != null) {
+            event.error(Errors.PASSWORD_REJECTED);
+            throw weak;
+        }
+        if (addressTaken) {
+            answerTakenAddress(account, event);
+            return Optional.empty();
         }
 
         UserModel user = profile.create();
         user.setEnabled(true);
-        AuthException weak = NewPasswords.check(session, user, account.password(), "password");
-        if (weak != null) {
-            event.error(Errors.PASSWORD_REJECTED);
-            // the user created above must not survive a refused password
-            throw weak.rollingBack();
-        }
         NewPasswords.set(user, account.password());
         event.user(user);
         new AccountMails(session).verificationTo(user, clientId);
@@ -83,13 +90,19 @@ public final class Registration {
         return Optional.of(user);
     }
 
+    /** The account as it would be stored: what password rules compare with, and no credentials (no history). */
+    private UserModel prospective(NewAccount account) {
+        LightweightUserAdapter user = new LightweightUserAdapter(session, realm, null);
+        user.setUsername(account.login());
+        user.setEmail(account.email());
+        user.setFirstName(account.firstName());
+        user.setLastName(account.lastName());
+        return user;
+    }
+
     /** Strict mode, address taken: the cost and answer of a new account, and an "account exists" mail to the owner. */
     private void answerTakenAddress(NewAccount account, EventBuilder event) {
-        AuthException weak = NewPasswords.checkWithoutAccount(session, account.login(), account.password(), "password");
-        if (weak != null) {
-            event.error(Errors.PASSWORD_REJECTED);
-            throw weak;
-        }
+        NewPasswords.hashOnce(session, account.password());
         event.error("email_taken");
         new AccountMails(session).accountExists(account.email());
     }

@@ -32,25 +32,52 @@ public final class RealmRateLimiter {
 
     /** Counts the request against the limit for the caller's IP address. */
     public void checkIp(String endpoint) {
-        check(endpoint, RateLimitRules.Scope.IP, session.getContext().getConnection().getRemoteAddr());
+        throwIfRefused(hit(endpoint, RateLimitRules.Scope.IP, ip()));
     }
 
     /** Counts the request against the limit for the account it names, existing or not (so a 429 reveals nothing). */
     public void checkAccount(String endpoint, String account) {
         if (account != null) {
-            check(endpoint, RateLimitRules.Scope.ACCOUNT, account.trim().toLowerCase(Locale.ROOT));
+            throwIfRefused(hit(endpoint, RateLimitRules.Scope.ACCOUNT, normalized(account)));
         }
     }
 
-    private void check(String endpoint, RateLimitRules.Scope scope, String subject) {
-        rules.limit(endpoint, scope).ifPresent(limit -> {
+    /**
+     * Counts an attempt against both the caller's IP and the account it names, for callers that answer a refusal
+     * themselves (the login authenticators).
+     *
+     * @return 0 when allowed, else the seconds to wait
+     */
+    public long secondsToWait(String endpoint, String account) {
+        RateLimitDecision byIp = hit(endpoint, RateLimitRules.Scope.IP, ip());
+        if (byIp != null && !byIp.allowed()) {
+            return byIp.retryAfterSeconds();
+        }
+        RateLimitDecision byAccount = account == null ? null : hit(endpoint, RateLimitRules.Scope.ACCOUNT, normalized(account));
+        return byAccount != null && !byAccount.allowed() ? byAccount.retryAfterSeconds() : 0;
+    }
+
+    private String ip() {
+        return session.getContext().getConnection().getRemoteAddr();
+    }
+
+    private static String normalized(String account) {
+        return account.trim().toLowerCase(Locale.ROOT);
+    }
+
+    private static void throwIfRefused(RateLimitDecision decision) {
+        if (decision != null && !decision.allowed()) {
+            throw AuthException.rateLimited(decision.retryAfterSeconds());
+        }
+    }
+
+    /** @return the provider's decision, or null where no rule limits this endpoint and scope */
+    private RateLimitDecision hit(String endpoint, RateLimitRules.Scope scope, String subject) {
+        return rules.limit(endpoint, scope).map(limit -> {
             // the provider hashes keys before storing them: no addresses or emails at rest
             String key = realm.getId() + ":" + endpoint + ":" + scope.name() + ":" + subject;
-            RateLimitDecision decision = session.getProvider(RateLimitProvider.class).hit(key, limit.count(), limit.window());
-            if (!decision.allowed()) {
-                throw AuthException.rateLimited(decision.retryAfterSeconds());
-            }
-        });
+            return session.getProvider(RateLimitProvider.class).hit(key, limit.count(), limit.window());
+        }).orElse(null);
     }
 
     private RateLimitRules realmRules(RateLimitRules serverRules) {

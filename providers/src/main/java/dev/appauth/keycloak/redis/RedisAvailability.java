@@ -30,20 +30,14 @@ public final class RedisAvailability {
         this.target = target;
     }
 
-    /** Runs a command that must not be sent twice (its retry could answer differently). */
-    public <T> T call(Supplier<T> command) {
-        try {
-            return succeeded(command.get());
-        } catch (JedisException e) {
-            throw failed(e);
-        }
-    }
-
     /**
-     * Runs a command whose repetition is harmless. One retry on a broken connection hides the stale pooled
-     * connections that a Redis restart leaves behind; a timeout is not retried, so a hung Redis costs one timeout.
+     * Runs a command, retried once on a broken connection: a Redis restart or failover leaves dead connections in
+     * the pool, and the first command on each would otherwise fail a request that Redis could serve. The retry is
+     * safe for every command of the bundle, SET NX and GETDEL included: a broken connection means the command did
+     * not run, or ran and its reply was lost — and then the retry answers as the caller's own retry after a 503
+     * would ("already spent", so it fails closed). A timeout is not retried, so a hung Redis costs one timeout.
      */
-    public <T> T callIdempotent(Supplier<T> command) {
+    public <T> T call(Supplier<T> command) {
         try {
             return succeeded(command.get());
         } catch (JedisConnectionException first) {
@@ -51,7 +45,11 @@ public final class RedisAvailability {
                 throw failed(first);
             }
             LOG.debugf("%s: retrying once after a broken connection", component);
-            return call(command);
+            try {
+                return succeeded(command.get());
+            } catch (JedisException e) {
+                throw failed(e);
+            }
         } catch (JedisException e) {
             throw failed(e);
         }

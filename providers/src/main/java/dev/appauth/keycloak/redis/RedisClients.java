@@ -97,11 +97,8 @@ public final class RedisClients {
         pool.setMinIdle(0);
         // never block a request thread for longer than a connect would take
         pool.setMaxWait(Duration.ofMillis(config.connectTimeoutMs()));
-        // A connection left over from before a Redis restart or failover fails its first command, and a failed SET NX
-        // cannot be retried safely (it may have been applied). So each borrowed connection is checked with a PING
-        // first (one loopback round trip, ~50 us): a dead one is dropped and replaced before any command is sent.
-        pool.setTestOnBorrow(true);
-        // idle connections are also checked in the background, so a dead pool empties without traffic
+        // idle connections left over from before a Redis restart are found and dropped in the background; one met
+        // before that is retried once on a new connection (RedisAvailability.call)
         pool.setTestWhileIdle(true);
         pool.setTimeBetweenEvictionRuns(Duration.ofSeconds(5));
         pool.setNumTestsPerEvictionRun(-1);

@@ -3,6 +3,7 @@ package dev.appauth.keycloak.rest;
 import java.util.List;
 
 import dev.appauth.keycloak.ratelimit.RealmRateLimiter;
+import dev.appauth.keycloak.ratelimit.ServerRateLimits;
 import org.keycloak.Config;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.KeycloakSessionFactory;
@@ -57,7 +58,7 @@ public class AuthResourceProviderFactory implements RealmResourceProviderFactory
                 .helpText("Rate limits overriding the built-in ones, as endpoint.scope=count/window pairs "
                         + "(scope ip or account, window like 30s/10m/1h, or off; endpoint * for all), e.g. login.ip=100/1m. "
                         + "A realm overrides them with its attribute " + RealmRateLimiter.REALM_ATTRIBUTE + ".")
-                .defaultValue(AuthApiConfig.DEFAULT_RATE_LIMITS).add()
+                .defaultValue(ServerRateLimits.DEFAULTS).add()
                 .build();
     }
 }

@@ -24,6 +24,8 @@ import org.keycloak.services.managers.AuthenticationManager;
 
 import dev.appauth.keycloak.AuthError;
 import dev.appauth.keycloak.AuthException;
+import dev.appauth.keycloak.authenticator.DirectGrantFlows;
+import dev.appauth.keycloak.authenticator.FlowRateLimit;
 import dev.appauth.keycloak.lifecycle.Registration;
 import dev.appauth.keycloak.lifecycle.UserSessions;
 
@@ -75,7 +77,6 @@ final class SessionTokensResource {
     }
 
     Response login(InputStream body) {
-        api.limits().checkIp("login");
         JsonRequest request = api.body(body, false);
         String email = request.string("email", false, Fields.MAX_EMAIL);
         String username = request.string("username", false, Fields.MAX_NAME);
@@ -89,11 +90,16 @@ final class SessionTokensResource {
             throw AuthException.invalidRequest("email or username is required", Map.of("email", List.of("must not be empty")));
         }
         String login = email != null ? email : username;
-        api.limits().checkAccount("login", login);
 
         EventBuilder event = api.event(EventType.LOGIN);
         TokenIssuer issuer = new TokenIssuer(api.session, api.config, api.cors);
         TokenIssuer.AuthenticatedClient client = issuer.authenticateClient(clientId, event);
+        // the direct-grant flow counts login attempts (authenticator/DirectGrantRateLimit) for /auth, the token
+        // endpoint and the login form alike; only a realm whose flow lacks that step is counted here
+        if (!DirectGrantFlows.countsLoginAttempts(api.realm, client.client())) {
+            api.limits().checkIp(FlowRateLimit.LOGIN);
+            api.limits().checkAccount(FlowRateLimit.LOGIN, login);
+        }
         TokenIssuer.GrantResult result = issuer.passwordGrant(client, login, password, event);
         if (!result.succeeded()) {
             throw LoginOutcomes.refusal(api.session, event, login);

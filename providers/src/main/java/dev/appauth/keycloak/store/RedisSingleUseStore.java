@@ -96,7 +96,7 @@ public final class RedisSingleUseStore {
         String value = encode(notes);
         String k = redisKey(key);
         SetParams ex = SetParams.setParams().ex(lifespanSeconds);
-        availability.callIdempotent(() -> acks.write(redis, k, p -> p.set(k, value, ex), () -> redis.set(k, value, ex)));
+        availability.call(() -> acks.write(redis, k, p -> p.set(k, value, ex), () -> redis.set(k, value, ex)));
     }
 
     /** Writes several entries in one round trip. */
@@ -109,7 +109,7 @@ public final class RedisSingleUseStore {
             put(entry.key(), entry.lifespanSeconds(), entry.notes());
             return;
         }
-        availability.callIdempotent(() -> {
+        availability.call(() -> {
             try (AbstractPipeline pipeline = redis.pipelined()) {
                 List<Response<String>> replies = new ArrayList<>(entries.size());
                 for (Entry entry : entries) {
@@ -125,7 +125,7 @@ public final class RedisSingleUseStore {
     }
 
     public Map<String, String> get(String key) {
-        return decode(availability.callIdempotent(() -> redis.get(redisKey(key))));
+        return decode(availability.call(() -> redis.get(redisKey(key))));
     }
 
     /** Atomically takes the entry: of concurrent callers, on any number of nodes, at most one gets the notes. */
@@ -137,7 +137,7 @@ public final class RedisSingleUseStore {
     /** Replaces the notes of an existing entry and keeps its remaining lifespan. */
     public boolean replace(String key, Map<String, String> notes) {
         String value = encode(notes);
-        return availability.callIdempotent(() -> redis.set(redisKey(key), value, SetParams.setParams().xx().keepTtl())) != null;
+        return availability.call(() -> redis.set(redisKey(key), value, SetParams.setParams().xx().keepTtl())) != null;
     }
 
     /** Atomically creates an entry with no notes; of concurrent callers at most one gets {@code true}. */
@@ -148,13 +148,13 @@ public final class RedisSingleUseStore {
     }
 
     public boolean contains(String key) {
-        return availability.callIdempotent(() -> redis.exists(redisKey(key)));
+        return availability.call(() -> redis.exists(redisKey(key)));
     }
 
     /** {@link #contains} for a revoked-token key, correct even if Redis lost its data since the last preload. */
     public boolean containsRevoked(String key, RevokedTokenDatabase database) {
         String redisKey = redisKey(key);
-        boolean[] found = availability.callIdempotent(() -> {
+        boolean[] found = availability.call(() -> {
             try (AbstractPipeline pipeline = redis.pipelined()) {
                 Response<Boolean> entry = pipeline.exists(redisKey);
                 Response<Boolean> marker = pipeline.exists(preloadedMarker);
@@ -209,12 +209,12 @@ public final class RedisSingleUseStore {
     }
 
     private boolean preloaded() {
-        return availability.callIdempotent(() -> redis.exists(preloadedMarker));
+        return availability.call(() -> redis.exists(preloadedMarker));
     }
 
     private void preload(RevokedTokenDatabase database) {
         String owner = UUID.randomUUID().toString();
-        availability.callIdempotent(() -> redis.set(preloadLock, owner, SetParams.setParams().ex(PRELOAD_LOCK_SECONDS)));
+        availability.call(() -> redis.set(preloadLock, owner, SetParams.setParams().ex(PRELOAD_LOCK_SECONDS)));
         Batch batch = new Batch();
         database.forEachActive((tokenId, remainingSeconds) -> batch.add(tokenId + SingleUseObjectProvider.REVOKED_KEY, remainingSeconds));
         batch.flush();
@@ -243,7 +243,7 @@ public final class RedisSingleUseStore {
             if (pending.isEmpty()) {
                 return;
             }
-            availability.callIdempotent(() -> {
+            availability.call(() -> {
                 try (AbstractPipeline pipeline = redis.pipelined()) {
                     List<Response<String>> replies = new ArrayList<>(pending.size());
                     pending.forEach((key, lifespan) ->

@@ -101,6 +101,27 @@ class RedisOutageTest {
         assertThat(availability.failures()).isZero();
     }
 
+    /** SET NX and GETDEL too: a refresh or a link right after the restart is served, not answered 503. */
+    @Test
+    void theFirstSpendAfterARestartDoesNotFailOnAStaleConnection() {
+        session().putIfAbsent("warm", 60);
+
+        redis.stop();
+        redis.restart();
+
+        assertThat(session().putIfAbsent("spent-after-restart", 60)).isTrue();
+        assertThat(session().putIfAbsent("spent-after-restart", 60)).isFalse();
+        RedisSingleUseObjectProvider writer = session();
+        writer.put("code", 60, Map.of("n", "1"));
+        writer.transaction().commit();
+        assertThat(session().remove("code")).isEqualTo(Map.of("n", "1"));
+        redis.stop();
+        redis.restart();
+        // the restarted (in-memory) Redis has lost the code: answered, not failed
+        assertThat(session().remove("code")).isNull();
+        assertThat(availability.failures()).isZero();
+    }
+
     @Test
     void anErrorReplyInsideAPipelinedCommitIsNotSwallowed() {
         try (UnifiedJedis raw = redis.rawClient()) {
