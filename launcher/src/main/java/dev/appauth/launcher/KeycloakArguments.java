@@ -28,8 +28,15 @@ final class KeycloakArguments {
     static final String SEARCHABLE_ATTRIBUTES_OPTION = "--spi-client--jpa--searchable-attributes";
     static final String ALLOWED_CLIENT_ATTRIBUTE = "auth-api.allowed";
 
-    /** Where the services ended up once started: resolved ports, the database, the SMTP server. */
-    record Endpoints(String publicUrl, int httpPort, int managementPort, Database database, String smtpHost, int smtpPort) {
+    /**
+     * Where the services ended up once started: resolved ports, the database, the SMTP server; and, for a node of a
+     * cluster, its JGroups port (0: a single node).
+     */
+    record Endpoints(String publicUrl, int httpPort, int managementPort, Database database, String smtpHost, int smtpPort,
+                     int jgroupsPort) {
+        Endpoints(String publicUrl, int httpPort, int managementPort, Database database, String smtpHost, int smtpPort) {
+            this(publicUrl, httpPort, managementPort, database, smtpHost, smtpPort, 0);
+        }
     }
 
     private final StackConfig config;
@@ -55,13 +62,13 @@ final class KeycloakArguments {
                 "--http-management-port=" + endpoints.managementPort(),
                 "--health-enabled=true",
                 "--metrics-enabled=true",
-                "--cache=local",
                 "--db=postgres",
                 "--db-url=" + database.jdbcUrl(),
                 "--db-username=" + database.username(),
                 // a user on two devices must not be told the password is wrong: Keycloak's brute-force detector
                 // otherwise refuses a login while another of the same user runs (keycloak#48272); failures still count
                 BRUTE_FORCE_CONCURRENT_OPTION + "=true"));
+        args.addAll(cacheArgs());
         if (!config.realmFiles().isEmpty()) {
             args.add("--import-realm");
         }
@@ -79,6 +86,22 @@ final class KeycloakArguments {
         args = withListOption(args, "--features", keycloakEnv("KC_FEATURES"), CONSOLE_TAB_FEATURE);
         return withListOption(args, SEARCHABLE_ATTRIBUTES_OPTION,
                 keycloakEnv("KC_SPI_CLIENT__JPA__SEARCHABLE_ATTRIBUTES"), ALLOWED_CLIENT_ATTRIBUTE);
+    }
+
+    /**
+     * One node: Keycloak's local caches. Several: a cluster as Keycloak's high-availability guide sets it up, embedded
+     * Infinispan over JGroups with the jdbc-ping stack (the nodes find each other through a table in the shared
+     * database), each node on its own transport port of the stack's address: on one machine, loopback.
+     */
+    List<String> cacheArgs() {
+        if (endpoints.jgroupsPort() == 0) {
+            return List.of("--cache=local");
+        }
+        return List.of(
+                "--cache=ispn",
+                "--cache-stack=jdbc-ping",
+                "--cache-embedded-network-bind-address=" + config.bindAddress().localHost(),
+                "--cache-embedded-network-bind-port=" + endpoints.jgroupsPort());
     }
 
     Map<String, String> env() {

@@ -245,4 +245,10 @@ final class KeycloakProcess implements StackService {
             return !h.isAlive();
         }
     }
+
+    /** Whether the server process runs (started and neither stopped, killed nor crashed). */
+    boolean isAlive() {
+        Process p = process;
+        return p != null && p.isAlive();
+    }
 }

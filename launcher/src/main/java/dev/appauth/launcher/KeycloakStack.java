@@ -4,7 +4,9 @@ import com.icegreen.greenmail.util.GreenMail;
 
 import java.lang.System.Logger.Level;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Deque;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -13,7 +15,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * The local stack: PostgreSQL (embedded unless an external database is configured), a mail catcher
  * (unless an external SMTP server is configured) and Keycloak with the app-auth providers, started in
  * that order and stopped in reverse. Used by ./run.sh (through {@link Launcher}) and by the
- * integration tests.
+ * integration tests. With {@link StackConfig#nodes()} above 1 it starts that many Keycloak nodes, one after the
+ * other, as one cluster on the same database and Redis; the tests can kill a node and start it again.
  *
  * <p>Adding a backing service (e.g. Redis): implement {@link StackService}, start it in
  * {@link #startServices()} before Keycloak and expose what Keycloak needs through
@@ -31,7 +34,10 @@ public final class KeycloakStack implements AutoCloseable {
     private PostgresService postgres;
     private MailCatcher mail;
     private RedisService redis;
-    private KeycloakProcess keycloak;
+    private RedisSentinelService redisSentinel;
+    private volatile KeycloakProcess keycloak;
+    /** The Keycloak nodes, node 1 first; {@link #keycloak} is node 1's process as started. */
+    private final List<KeycloakNode> nodes = new ArrayList<>();
     private Database database;
     private String smtpHost;
     private int smtpPort;
@@ -84,23 +90,57 @@ public final class KeycloakStack implements AutoCloseable {
             smtpPort = config.smtpPort();
         }
 
-        if (config.redisMode() == StackConfig.RedisMode.EMBEDDED) {
+        if (config.redisMode() == StackConfig.RedisMode.EMBEDDED && config.redisSentinel()) {
+            redisSentinel = start(new RedisSentinelService(config.bindAddress(), config.redisPort(), config.redisKeyPrefix()));
+        } else if (config.redisMode() == StackConfig.RedisMode.EMBEDDED) {
             redis = start(new RedisService(config.bindAddress(), config.redisPort(), config.redisKeyPrefix()));
         }
 
-        httpPort = Ports.resolve(config.httpPort());
-        managementPort = Ports.resolve(config.managementPort());
-        if (config.httpPort() != 0) {
-            Ports.requireFree(httpPort, "Keycloak HTTP");
+        // the services' contributions are fixed now: every node gets the same ones, Keycloak's own processes excluded
+        List<StackService> services = List.copyOf(started);
+        for (int i = 1; i <= config.nodes(); i++) {
+            KeycloakNode node = node(i, services);
+            nodes.add(node);
+            // one after the other: the first start of a changed configuration re-augments the shared distribution,
+            // which the next node then reuses instead of rewriting it while the first one reads it
+            KeycloakProcess process = start(node.newProcess());
+            if (i == 1) {
+                keycloak = process;
+                httpPort = node.httpPort();
+                managementPort = node.managementPort();
+            }
         }
-        if (config.managementPort() != 0) {
-            Ports.requireFree(managementPort, "Keycloak management");
+    }
+
+    private KeycloakNode node(int index, List<StackService> services) {
+        int http = nodePort(config.httpPort(), index, "Keycloak HTTP");
+        int management = nodePort(config.managementPort(), index, "Keycloak management");
+        int jgroups = config.clustered() ? nodePort(config.jgroupsPort(), index, "Keycloak JGroups") : 0;
+        if (index == 1) {
+            // the public URL (node 1's address unless configured) is known once node 1's port is
+            httpPort = http;
         }
-        KeycloakArguments keycloakArguments = new KeycloakArguments(config,
-                new KeycloakArguments.Endpoints(baseUrl(), httpPort, managementPort, database, smtpHost, smtpPort), started);
-        keycloak = start(new KeycloakProcess(config.keycloakHome(), JavaHomes.resolve(config.javaHome()),
-                keycloakArguments.args(), keycloakArguments.env(), config.inheritKeycloakEnv(), config.realmFiles(),
-                config.keycloakLogFile(), config.bindAddress().localUrlHost(), managementPort, config.readyTimeout()));
+        String publicUrl = baseUrl();
+        return new KeycloakNode(index, http, management, jgroups, KeycloakNode.logFile(config.keycloakLogFile(), index), n -> {
+            KeycloakArguments arguments = new KeycloakArguments(config, new KeycloakArguments.Endpoints(publicUrl,
+                    n.httpPort(), n.managementPort(), database, smtpHost, smtpPort, n.jgroupsPort()), services);
+            return new KeycloakProcess(config.keycloakHome(), JavaHomes.resolve(config.javaHome()), arguments.args(),
+                    arguments.env(), config.inheritKeycloakEnv(), config.realmFiles(), n.logFile(),
+                    config.bindAddress().localUrlHost(), n.managementPort(), config.readyTimeout());
+        });
+    }
+
+    /** Node i's port: the configured one + i - 1, or a free one when 0. */
+    private static int nodePort(int configured, int index, String what) {
+        if (configured == 0) {
+            return Ports.resolve(0);
+        }
+        int port = configured + index - 1;
+        if (port > 65535) {
+            throw new StackException("No port " + port + " for " + what + " of node " + index);
+        }
+        Ports.requireFree(port, what + (index > 1 ? " of node " + index : ""));
+        return port;
     }
 
     private <S extends StackService> S start(S service) throws Exception {
@@ -147,6 +187,86 @@ public final class KeycloakStack implements AutoCloseable {
     /** The management interface (health, metrics), e.g. http://localhost:9000. */
     public String managementUrl() {
         return "http://" + config.bindAddress().displayHost() + ":" + managementPort;
+    }
+
+    /** How many Keycloak nodes the stack runs (see {@link StackConfig#nodes()}). */
+    public int nodeCount() {
+        return nodes.size();
+    }
+
+    /** Node i's own address (1-based), e.g. http://localhost:8081: where a load balancer would send requests. */
+    public String nodeUrl(int node) {
+        return "http://" + config.bindAddress().displayHost() + ":" + node(node).httpPort();
+    }
+
+    public int nodeHttpPort(int node) {
+        return node(node).httpPort();
+    }
+
+    /** Node i's management interface (health, metrics). */
+    public String nodeManagementUrl(int node) {
+        return "http://" + config.bindAddress().displayHost() + ":" + node(node).managementPort();
+    }
+
+    /** Node i's JGroups (cluster transport) port; 0 for a single node. */
+    public int nodeJgroupsPort(int node) {
+        return node(node).jgroupsPort();
+    }
+
+    /** Node i's Keycloak log; null when its output is inherited. */
+    public Path nodeLogFile(int node) {
+        return node(node).logFile();
+    }
+
+    /** Whether node i's server process runs. */
+    public boolean nodeAlive(int node) {
+        KeycloakProcess p = node(node).process();
+        return p != null && p.isAlive();
+    }
+
+    /** Kills node i as a crash would (SIGKILL, no graceful leave of the cluster); returns once it is gone (tests). */
+    public void killNode(int node) throws InterruptedException {
+        KeycloakProcess p = node(node).process();
+        if (p != null) {
+            p.kill();
+            started.remove(p);
+        }
+    }
+
+    /**
+     * Starts node i again after {@link #killNode}, with the same command line and ports; returns once it is ready,
+     * i.e. has rejoined the cluster and answers /health/ready.
+     */
+    public void startNode(int node) throws Exception {
+        KeycloakNode n = node(node);
+        if (n.process() != null && n.process().isAlive()) {
+            throw new IllegalStateException("Keycloak node " + node + " is running");
+        }
+        KeycloakProcess process = start(n.newProcess());
+        if (node == 1) {
+            keycloak = process;
+        }
+    }
+
+    /** Completes when any node's current process ends (./run.sh stops the stack then). */
+    public CompletableFuture<Process> anyNodeExit() {
+        CompletableFuture<Process> any = new CompletableFuture<>();
+        for (KeycloakNode n : nodes) {
+            n.process().onExit().thenAccept(any::complete);
+        }
+        return any;
+    }
+
+    /** The embedded Sentinel setup (master, replica, Sentinel), or null when Redis is a single server, external or off. */
+    public RedisSentinelService redisSentinel() {
+        return redisSentinel;
+    }
+
+    private KeycloakNode node(int node) {
+        if (node < 1 || node > nodes.size()) {
+            throw new IllegalArgumentException("no Keycloak node " + node + " (the stack runs " + nodes.size() + ")");
+        }
+        return nodes.get(node - 1);
     }
 
     public String adminUsername() {

@@ -22,6 +22,8 @@ public final class Launcher {
 
     /** What a data directory made by the launcher contains; --fresh refuses to wipe anything else. */
     private static final Set<String> DATA_DIR_ENTRIES = Set.of("postgres", "postgres.log", Credentials.ADMIN_FILE, Credentials.DATABASE_FILE);
+    /** Keycloak's log with --nodes 2 or more: keycloak.log for node 1, keycloak-node<i>.log for node i. */
+    static final String KEYCLOAK_LOG = "keycloak.log";
 
     /** Held here because JUL keeps loggers weakly: a collected logger would forget its level. */
     private static List<Logger> quietLoggers;
@@ -94,6 +96,8 @@ public final class Launcher {
                         : root.resolve("launcher/target/keycloak-" + LauncherVersion.KEYCLOAK))
                 .httpPort(o.httpPort)
                 .managementPort(o.managementPort)
+                .nodes(o.nodes)
+                .jgroupsPort(o.jgroupsPort)
                 .bindAddress(o.bind)
                 .publicUrl(o.publicUrlOrDefault())
                 .realmFile(realmFile)
@@ -104,6 +108,10 @@ public final class Launcher {
                 .mailSmtpPort(o.mailPort)
                 .mailHttpPort(o.mailHttpPort)
                 .extraKeycloakArgs(o.keycloakArgs);
+        if (o.nodes > 1) {
+            // one console cannot show several servers readably: each node writes its own log in the data directory
+            config.keycloakLogFile(dataDir.resolve(KEYCLOAK_LOG));
+        }
         if (embeddedPostgres) {
             config.postgresDataDir(pgDir).postgresPort(o.pgPort).postgresLogFile(dataDir.resolve("postgres.log"))
                     .postgresDurable(true).postgresPasswordFile(dataDir.resolve(Credentials.DATABASE_FILE));
@@ -113,7 +121,7 @@ public final class Launcher {
         if (o.smtpHost != null) {
             config.externalSmtp(o.smtpHost, o.smtpPort);
         }
-        config.redis(!o.noRedis).redisPort(o.redisPort).redisKeyPrefix(o.redisKeyPrefix);
+        config.redis(!o.noRedis).redisPort(o.redisPort).redisKeyPrefix(o.redisKeyPrefix).redisSentinel(o.redisSentinel);
         if (!o.noRedis && o.redisUrl != null) {
             config.externalRedis(o.redisUrl);
         }
@@ -130,12 +138,12 @@ public final class Launcher {
         printBanner(System.out, stack, realmName(realmFile), adminNote, seconds);
 
         // the shutdown hook of the stack does the stopping on Ctrl-C; here we only notice a crash
-        Process exited = stack.keycloakExit().join();
+        Process exited = stack.anyNodeExit().join();
         if (stack.isClosed()) {
             return 0;
         }
         int code = exited.exitValue();
-        System.err.println("run.sh: Keycloak exited with code " + code + "; stopping the rest");
+        System.err.println("run.sh: a Keycloak node exited with code " + code + "; stopping the rest");
         Runtime.getRuntime().removeShutdownHook(stopOnExit);
         stack.close();
         return code == 0 ? 1 : code;
@@ -149,6 +157,14 @@ public final class Launcher {
         out.printf("   Public URL    : %s  (issuer and mailed links; --public-url)%n", stack.baseUrl());
         out.printf("   Listening on  : %s  (Keycloak :%d and :%d, mail catcher, Redis; --bind)%n",
                 stack.bindAddress(), stack.httpPort(), stack.managementPort());
+        if (stack.nodeCount() > 1) {
+            out.printf("   Cluster       : %d Keycloak nodes, cache=ispn, jdbc-ping over the database; put a load balancer"
+                    + " at --public-url in front of them%n", stack.nodeCount());
+            for (int i = 1; i <= stack.nodeCount(); i++) {
+                out.printf("     node %d      : %s  (health %s/health/ready, JGroups :%d, log %s)%n", i, stack.nodeUrl(i),
+                        stack.nodeManagementUrl(i), stack.nodeJgroupsPort(i), stack.nodeLogFile(i));
+            }
+        }
         out.printf("   Admin console : %s/admin/%n", stack.baseUrl());
         out.printf("   Admin login   : %s%n", adminNote);
         out.printf("   /auth API     : %s/auth/%n", stack.realmUrl(realm));
@@ -165,7 +181,15 @@ public final class Launcher {
                     stack.config().postgresPasswordFile(), stack.config().postgresDurable() ? ", fsync on" : "");
         }
         switch (stack.config().redisMode()) {
-            case EMBEDDED -> out.printf("   Redis         : %s  (embedded, key prefix %s)%n", stack.redis().url(), stack.config().redisKeyPrefix());
+            case EMBEDDED -> {
+                if (stack.redisSentinel() != null) {
+                    out.printf("   Redis         : Sentinel %s, master '%s' (embedded master :%d and replica, key prefix %s)%n",
+                            stack.redisSentinel().sentinelAddress(), RedisSentinelService.MASTER_NAME,
+                            stack.redisSentinel().currentMasterPort(), stack.config().redisKeyPrefix());
+                } else {
+                    out.printf("   Redis         : %s  (embedded, key prefix %s)%n", stack.redis().url(), stack.config().redisKeyPrefix());
+                }
+            }
             case EXTERNAL -> out.printf("   Redis         : external, key prefix %s%n", stack.config().redisKeyPrefix());
             case OFF -> out.println("   Redis         : off (Keycloak's own single-use store, in-memory rate limits)");
         }
@@ -191,7 +215,7 @@ public final class Launcher {
         }
         try (Stream<Path> entries = Files.list(dataDir)) {
             List<String> foreign = entries.map(p -> p.getFileName().toString())
-                    .filter(n -> !DATA_DIR_ENTRIES.contains(n)).sorted().toList();
+                    .filter(n -> !DATA_DIR_ENTRIES.contains(n) && !n.matches("keycloak(-node\\d+)?\\.log")).sorted().toList();
             if (!foreign.isEmpty()) {
                 throw new IOException("--fresh: not wiping " + dataDir + ": it holds files the launcher did not create "
                         + foreign + ". Remove it yourself or choose another --data-dir.");

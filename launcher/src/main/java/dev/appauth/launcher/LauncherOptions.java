@@ -73,6 +73,16 @@ final class LauncherOptions {
             description = "Keycloak management port: health, metrics (default ${DEFAULT-VALUE})")
     int managementPort = 9000;
 
+    @Option(names = "--nodes", paramLabel = "N",
+            description = "Keycloak nodes to start, clustered (cache=ispn, jdbc-ping over the database); node i listens "
+                    + "on --http-port + i - 1, --management-port + i - 1 and JGroups --jgroups-port + i - 1 "
+                    + "(default ${DEFAULT-VALUE})")
+    int nodes = 1;
+
+    @Option(names = "--jgroups-port", paramLabel = "N", converter = PortConverter.class,
+            description = "cluster transport (JGroups) port of node 1, with --nodes 2 or more (default ${DEFAULT-VALUE})")
+    int jgroupsPort = 7800;
+
     @Option(names = "--db-url", paramLabel = "JDBC_URL",
             description = "use an existing PostgreSQL instead of the embedded one (env " + ENV_DB_URL + ")")
     String dbUrl;
@@ -125,6 +135,11 @@ final class LauncherOptions {
     @Option(names = "--redis-key-prefix", paramLabel = "PREFIX",
             description = "prefix of every key in Redis (default ${DEFAULT-VALUE})")
     String redisKeyPrefix = "app-auth:";
+
+    @Option(names = "--redis-sentinel", arity = "0",
+            description = "the embedded Redis as a master (on --redis-port), a replica and a Sentinel that fails over "
+                    + "between them; Keycloak connects through the Sentinel")
+    boolean redisSentinel;
 
     @Option(names = "--no-redis", arity = "0",
             description = "no Redis: Keycloak's own single-use store, in-memory rate limits (single node only)")
@@ -183,6 +198,17 @@ final class LauncherOptions {
         if (keycloakArgs.size() > afterDelimiter) {
             throw new ParameterException(cli, "unexpected argument '" + keycloakArgs.get(0)
                     + "'; Keycloak options go after --");
+        }
+        if (nodes < 1 || nodes > 9) {
+            throw new ParameterException(cli, "--nodes must be between 1 and 9: " + nodes);
+        }
+        if (nodes > 1 && noRedis) {
+            // Keycloak's own single-use store is clustered, but the memory rate limiter counts per node
+            throw new ParameterException(cli, "--nodes " + nodes + " needs Redis: the in-memory rate limits of "
+                    + "--no-redis would count per node");
+        }
+        if (redisSentinel && (noRedis || redisUrl != null)) {
+            throw new ParameterException(cli, "--redis-sentinel is the embedded Redis: not with --no-redis or --redis-url");
         }
         if (noRedis && redisUrl != null) {
             throw new ParameterException(cli, "--no-redis and --redis-url exclude each other");

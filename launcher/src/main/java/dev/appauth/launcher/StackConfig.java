@@ -53,6 +53,9 @@ public final class StackConfig {
     private final String publicUrl;
     private final boolean postgresDurable;
     private final Path postgresPasswordFile;
+    private final int nodes;
+    private final int jgroupsPort;
+    private final boolean redisSentinel;
 
     /** Where Keycloak's single-use objects, revocations and rate-limit counters live. */
     public enum RedisMode {
@@ -98,6 +101,15 @@ public final class StackConfig {
         publicUrl = b.publicUrl;
         postgresDurable = b.postgresDurable;
         postgresPasswordFile = b.postgresPasswordFile;
+        nodes = b.nodes;
+        jgroupsPort = b.jgroupsPort;
+        redisSentinel = b.redisSentinel;
+        if (nodes < 1) {
+            throw new IllegalArgumentException("a stack needs at least one Keycloak node: " + nodes);
+        }
+        if (redisSentinel && redisMode != RedisMode.EMBEDDED) {
+            throw new IllegalArgumentException("the embedded Sentinel is an embedded Redis: not with an external one or none");
+        }
         if (externalJdbcUrl != null && externalDbUsername == null) {
             throw new IllegalArgumentException("an external database needs a username too");
         }
@@ -167,6 +179,18 @@ public final class StackConfig {
      */
     public Path postgresPasswordFile() { return postgresPasswordFile; }
 
+    /**
+     * Keycloak nodes started from the same distribution on the same database and Redis (1: a single node with
+     * {@code --cache=local}; more: a cluster, {@code --cache=ispn} over the jdbc-ping stack). Node i (1-based) listens on
+     * {@code httpPort + i - 1} and {@code managementPort + i - 1}, or on free ports when those are 0.
+     */
+    public int nodes() { return nodes; }
+    /** JGroups port of node 1 (node i: + i - 1); 0: free ones. Only used with more than one node. */
+    public int jgroupsPort() { return jgroupsPort; }
+    /** The embedded Redis as a master, a replica and a Sentinel that fails over between them (tests). */
+    public boolean redisSentinel() { return redisSentinel; }
+    public boolean clustered() { return nodes > 1; }
+
     public boolean embeddedPostgres() { return externalJdbcUrl == null; }
     public boolean mailCatcher() { return smtpHost == null; }
 
@@ -204,6 +228,9 @@ public final class StackConfig {
         private String publicUrl;
         private boolean postgresDurable;
         private Path postgresPasswordFile;
+        private int nodes = 1;
+        private int jgroupsPort;
+        private boolean redisSentinel;
 
         private Builder() {
         }
@@ -253,6 +280,9 @@ public final class StackConfig {
         public Builder publicUrl(String v) { publicUrl = v; return this; }
         public Builder postgresDurable(boolean v) { postgresDurable = v; return this; }
         public Builder postgresPasswordFile(Path v) { postgresPasswordFile = v; return this; }
+        public Builder nodes(int v) { nodes = v; return this; }
+        public Builder jgroupsPort(int v) { jgroupsPort = checkPort(v); return this; }
+        public Builder redisSentinel(boolean v) { redisSentinel = v; return this; }
 
         public StackConfig build() {
             return new StackConfig(this);

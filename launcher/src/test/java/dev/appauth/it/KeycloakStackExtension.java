@@ -18,10 +18,17 @@ import java.util.UUID;
  *
  * <p>Reads the system properties failsafe sets: keycloak.home, realm.config.dir, project.build.dir.
  * Keycloak's output goes to ${project.build.dir}/keycloak-it.log.
+ *
+ * <p>With {@code app-auth.it.cluster=true} (the failsafe execution of the cluster ITs, {@code **}{@code /cluster/*IT})
+ * the stack runs {@link #CLUSTER_NODES} Keycloak nodes as one cluster and Redis as master, replica and Sentinel;
+ * their logs are keycloak-cluster-it.log and keycloak-cluster-it-node2.log.
  */
 public final class KeycloakStackExtension implements BeforeAllCallback {
 
     private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(KeycloakStackExtension.class);
+
+    /** Nodes of the cluster ITs' stack. */
+    public static final int CLUSTER_NODES = 2;
 
     private static volatile KeycloakStack current;
 
@@ -42,7 +49,24 @@ public final class KeycloakStackExtension implements BeforeAllCallback {
         return s;
     }
 
+    /** Whether this test JVM runs the cluster ITs (a cluster stack instead of the single node). */
+    public static boolean clusterRun() {
+        return Boolean.getBoolean("app-auth.it.cluster");
+    }
+
     static StackConfig config() {
+        StackConfig.Builder builder = configBuilder();
+        if (clusterRun()) {
+            Path buildDir = Path.of(System.getProperty("project.build.dir", "target")).toAbsolutePath();
+            builder.nodes(CLUSTER_NODES).redisSentinel(true)
+                    .keycloakLogFile(buildDir.resolve("keycloak-cluster-it.log"))
+                    .postgresLogFile(buildDir.resolve("postgres-cluster-it.log"));
+        }
+        return builder.build();
+    }
+
+    /** The single-node test stack's configuration, to change before building. */
+    static StackConfig.Builder configBuilder() {
         Path buildDir = Path.of(System.getProperty("project.build.dir", "target")).toAbsolutePath();
         String home = System.getProperty("keycloak.home");
         if (home == null) {
@@ -77,8 +101,7 @@ public final class KeycloakStackExtension implements BeforeAllCallback {
                         "--spi-app-auth-mail--default--retry-max-seconds=2",
                         "--spi-app-auth-mail--default--max-attempts=4",
                         "--spi-app-auth-mail--default--poll-interval-seconds=1",
-                        "--spi-app-auth-mail--default--lease-seconds=15"))
-                .build();
+                        "--spi-app-auth-mail--default--lease-seconds=15"));
     }
 
     /**

@@ -38,7 +38,8 @@ public record RedisConfig(
         List<HostAndPort> sentinels,
         String sentinelUsername,
         String sentinelPassword,
-        List<HostAndPort> clusterNodes) {
+        List<HostAndPort> clusterNodes,
+        RedisReplicaAcks replicaAcks) {
 
     public enum Topology { STANDALONE, SENTINEL, CLUSTER }
 
@@ -135,7 +136,8 @@ public record RedisConfig(
         String host = uri.getHost().startsWith("[") ? uri.getHost().substring(1, uri.getHost().length() - 1) : uri.getHost();
         HostAndPort endpoint = new HostAndPort(host, uri.getPort() > 0 ? uri.getPort() : DEFAULT_PORT);
         return new RedisConfig(topology, endpoint, tls, tlsOptions, username, password, database, keyPrefix, connectTimeout,
-                socketTimeout, poolMaxTotal, sentinelMaster, sentinels, sentinelUsername, sentinelPassword, clusterNodes);
+                socketTimeout, poolMaxTotal, sentinelMaster, sentinels, sentinelUsername, sentinelPassword, clusterNodes,
+                RedisReplicaAcks.parse(option));
     }
 
     /** Where Redis is, for log lines and error messages: never credentials. */
@@ -153,7 +155,7 @@ public record RedisConfig(
         return "RedisConfig[" + describeTarget() + (tls ? ", " + tlsOptions : "") + ", user=" + username + ", password="
                 + masked(password) + (topology == Topology.SENTINEL ? ", sentinelUser=" + sentinelUsername + ", sentinelPassword="
                 + masked(sentinelPassword) : "") + ", keyPrefix=" + keyPrefix + ", connectTimeoutMs=" + connectTimeoutMs
-                + ", socketTimeoutMs=" + socketTimeoutMs + ", poolMaxTotal=" + poolMaxTotal + "]";
+                + ", socketTimeoutMs=" + socketTimeoutMs + ", poolMaxTotal=" + poolMaxTotal + ", " + replicaAcks + "]";
     }
 
     /** Describes the connection options, for the factories' {@code getConfigMetadata()}. */
@@ -171,6 +173,7 @@ public record RedisConfig(
                 .property().name(DATABASE).type(ProviderConfigProperty.INTEGER_TYPE)
                 .helpText("Database number; overrides the one in the URL. Redis Cluster only has 0.").defaultValue(0).add();
         RedisTls.addConfigMetadata(builder);
+        RedisReplicaAcks.addConfigMetadata(builder);
         return builder
                 .property().name(KEY_PREFIX).type(ProviderConfigProperty.STRING_TYPE)
                 .helpText("Prefix of every key written, so several deployments can share one Redis.")

@@ -39,7 +39,7 @@ public class RedisSingleUseObjectProviderFactory extends RedisProviderFactory<Re
     @Override
     protected void connected(KeycloakSessionFactory factory, UnifiedJedis client, RedisAvailability availability) {
         persistRevokedTokens = switchValue(PERSIST_REVOKED_TOKENS);
-        store = new RedisSingleUseStore(client, config().keyPrefix(), availability);
+        store = new RedisSingleUseStore(client, config().keyPrefix(), availability, config().replicaAcks());
         if (persistRevokedTokens) {
             revokedTokenBinding = KeycloakRevokedTokenDatabase.Binding.resolve(getClass().getClassLoader());
             // as Infinispan's store does after migration: revocations in the database are loaded into an empty Redis

@@ -19,6 +19,7 @@ import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.ObjectWriter;
 
 import dev.appauth.keycloak.redis.RedisAvailability;
+import dev.appauth.keycloak.redis.RedisReplicaAcks;
 import dev.appauth.keycloak.redis.RedisUnavailableException;
 import redis.clients.jedis.AbstractPipeline;
 import redis.clients.jedis.Response;
@@ -63,6 +64,7 @@ public final class RedisSingleUseStore {
 
     private final UnifiedJedis redis;
     private final RedisAvailability availability;
+    private final RedisReplicaAcks acks;
     private final String keyPrefix;
     private final String preloadLock;
     private final String preloadedMarker;
@@ -72,8 +74,14 @@ public final class RedisSingleUseStore {
      * @param prefix the deployment's key prefix (e.g. {@code app-auth:}); keys become {@code <prefix>suo:<key>}
      */
     public RedisSingleUseStore(UnifiedJedis redis, String prefix, RedisAvailability availability) {
+        this(redis, prefix, availability, RedisReplicaAcks.off());
+    }
+
+    /** @param acks replicas that must confirm a write that spends or revokes before it returns (see RedisReplicaAcks) */
+    public RedisSingleUseStore(UnifiedJedis redis, String prefix, RedisAvailability availability, RedisReplicaAcks acks) {
         this.redis = redis;
         this.availability = availability;
+        this.acks = acks;
         this.keyPrefix = prefix + "suo:";
         // one hash tag, so the preload script sees both keys on the same Redis Cluster node
         this.preloadLock = prefix + "{revoked-preload}:lock";
@@ -86,7 +94,9 @@ public final class RedisSingleUseStore {
 
     public void put(String key, long lifespanSeconds, Map<String, String> notes) {
         String value = encode(notes);
-        availability.call(() -> redis.set(redisKey(key), value, SetParams.setParams().ex(lifespanSeconds)));
+        String k = redisKey(key);
+        SetParams ex = SetParams.setParams().ex(lifespanSeconds);
+        availability.call(() -> acks.write(redis, k, p -> p.set(k, value, ex), () -> redis.set(k, value, ex)));
     }
 
     /** Writes several entries in one round trip. */
@@ -105,8 +115,10 @@ public final class RedisSingleUseStore {
                 for (Entry entry : entries) {
                     replies.add(pipeline.set(redisKey(entry.key()), encode(entry.notes()), SetParams.setParams().ex(entry.lifespanSeconds())));
                 }
+                Response<Long> confirmed = acks.waitFor(pipeline, redisKey(entries.get(0).key()));
                 pipeline.sync();
                 replies.forEach(Response::get);
+                acks.acknowledged(confirmed);
             }
             return null;
         });
@@ -118,7 +130,8 @@ public final class RedisSingleUseStore {
 
     /** Atomically takes the entry: of concurrent callers, on any number of nodes, at most one gets the notes. */
     public Map<String, String> remove(String key) {
-        return decode(availability.call(() -> redis.getDel(redisKey(key))));
+        String k = redisKey(key);
+        return decode(availability.call(() -> acks.write(redis, k, p -> p.getDel(k), () -> redis.getDel(k))));
     }
 
     /** Replaces the notes of an existing entry and keeps its remaining lifespan. */
@@ -129,7 +142,9 @@ public final class RedisSingleUseStore {
 
     /** Atomically creates an entry with no notes; of concurrent callers at most one gets {@code true}. */
     public boolean putIfAbsent(String key, long lifespanSeconds) {
-        return availability.call(() -> redis.set(redisKey(key), EMPTY_NOTES, SetParams.setParams().nx().ex(lifespanSeconds))) != null;
+        String k = redisKey(key);
+        SetParams nx = SetParams.setParams().nx().ex(lifespanSeconds);
+        return availability.call(() -> acks.write(redis, k, p -> p.set(k, EMPTY_NOTES, nx), () -> redis.set(k, EMPTY_NOTES, nx))) != null;
     }
 
     public boolean contains(String key) {

@@ -25,7 +25,7 @@ class RedisSingleUseObjectProviderFactoryTest {
         List<String> names = new RedisSingleUseObjectProviderFactory().getConfigMetadata().stream()
                 .map(ProviderConfigProperty::getName).toList();
         assertThat(names).containsExactly("url", "username", "password", "database", "tls-truststore",
-                "tls-truststore-password", "tls-verify-hostname", "key-prefix", "connect-timeout-ms", "socket-timeout-ms",
+                "tls-truststore-password", "tls-verify-hostname", "replica-acks", "replica-ack-timeout-ms", "key-prefix", "connect-timeout-ms", "socket-timeout-ms",
                 "pool-max-total", "sentinel-master", "sentinels", "sentinel-username", "sentinel-password", "cluster-nodes",
                 "persist-revoked-tokens");
         List<String> secrets = new RedisSingleUseObjectProviderFactory().getConfigMetadata().stream()
