@@ -124,6 +124,9 @@ public class Argon2HashProviderFactory implements PasswordHashProviderFactory, E
     public Map<String, String> getOperationalInfo() {
         Map<String, String> info = hasher.info();
         info.put("parameters", config.spec().toString());
+        if (hasher.engine() instanceof NativeArgon2Engine nativeEngine) {
+            info.put("nativeMemoryBlocks", Integer.toString(nativeEngine.pooledBlocks()));
+        }
         return info;
     }
 

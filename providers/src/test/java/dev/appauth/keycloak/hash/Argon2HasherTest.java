@@ -66,6 +66,28 @@ class Argon2HasherTest {
                 .containsEntry("hashes", "24").containsEntry("eventLoopHashes", "0");
     }
 
+    /** libargon2's working memory is reused: no more blocks than hashes ran at once, however many threads hashed. */
+    @Test
+    void nativeWorkingMemoryIsPooledPerSlotNotPerThread() throws Exception {
+        NativeArgon2Engine engine = (NativeArgon2Engine) Argon2HashProviderFactory.engine(Argon2Config.Implementation.NATIVE);
+        Argon2Hasher hasher = new Argon2Hasher(engine, 2);
+        byte[] expected = Argon2EnginesTest.keycloakBouncyCastle("password", new byte[16], Argon2Spec.KEYCLOAK_DEFAULT);
+        ExecutorService pool = Executors.newFixedThreadPool(16);
+        try {
+            List<Future<byte[]>> results = new ArrayList<>();
+            for (int i = 0; i < 48; i++) {
+                results.add(pool.submit(() -> hasher.hash("password", new byte[16], Argon2Spec.KEYCLOAK_DEFAULT)));
+            }
+            for (Future<byte[]> result : results) {
+                assertThat(result.get()).isEqualTo(expected);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        // at most 2 blocks of 7 MiB, plus the one small block of the startup self-test
+        assertThat(engine.pooledBlocks()).isBetween(1, 3);
+    }
+
     @Test
     void anInterruptedWaitGivesUpAndKeepsTheFlag() throws Exception {
         Argon2Hasher hasher = new Argon2Hasher(new JavaArgon2Engine(), 1);
