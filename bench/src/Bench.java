@@ -45,186 +45,234 @@ public final class Bench {
     static final int USERS_PER_WORKER = 4;
 
     private final HttpClient http;
+    /** One client (so one keep-alive connection per server) for each load worker: no two workers share a socket. */
+    private final HttpClient[] workerClients;
+    private final ThreadLocal<HttpClient> connection;
     private final String base;
+    /** Stock Keycloak 26.7.3 without the bundle, on the same database (started by run.sh). */
+    private final String stockBase;
     private final String adminUser;
     private final String adminPassword;
     private final long kcPid;
+    private final long stockPid;
     private final long pgPid;
-    private final int concurrency;
-    private final int rounds;
+    private final int[] levels;
+    private final int maxConcurrency;
+    private final double slotSeconds;
+    private final Map<String, String> hash;
     /** Unique per run: emails never collide, even with a server that has seen a run before. */
     private final String runId = Long.toString(System.currentTimeMillis() % 100_000_000L, 36);
     private final AtomicInteger userSeq = new AtomicInteger();
     /** The first few failures of each load slot, for the report. */
     private final List<String> errorSamples = new ArrayList<>();
 
-    private String adminToken;
-    private long adminTokenExpiresNanos;
+    /** server base URL -> {token, expiry in System.nanoTime()} */
+    private final Map<String, String[]> adminTokens = new java.util.HashMap<>();
 
-    Bench(String base, String adminUser, String adminPassword, long kcPid, long pgPid, int concurrency, int rounds) {
+    Bench(String base, String stockBase, String adminUser, String adminPassword, long kcPid, long stockPid, long pgPid,
+          int[] levels, double slotSeconds, Map<String, String> hash) {
         // HTTP/1.1 as a browser or app backend would speak it without TLS; no h2c upgrade dance
-        this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(Duration.ofSeconds(5)).build();
+        this.http = newClient();
+        this.maxConcurrency = Arrays.stream(levels).max().orElse(1);
+        this.workerClients = new HttpClient[maxConcurrency];
+        for (int i = 0; i < maxConcurrency; i++) {
+            workerClients[i] = newClient();
+        }
+        this.connection = ThreadLocal.withInitial(() -> http);
         this.base = base;
+        this.stockBase = stockBase;
         this.adminUser = adminUser;
         this.adminPassword = adminPassword;
         this.kcPid = kcPid;
+        this.stockPid = stockPid;
         this.pgPid = pgPid;
-        this.concurrency = concurrency;
-        this.rounds = rounds;
+        this.levels = levels;
+        this.slotSeconds = slotSeconds;
+        this.hash = hash;
+    }
+
+    private static HttpClient newClient() {
+        return HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
     }
 
     public static void main(String[] args) throws Exception {
         String base = System.getProperty("bench.baseUrl", "http://127.0.0.1:18080");
+        String stockBase = System.getProperty("bench.stockUrl", "http://127.0.0.1:18081");
         String adminUser = System.getProperty("bench.adminUser", "admin");
         String adminPassword = System.getenv("BENCH_ADMIN_PASSWORD"); // env: keeps it out of ps
         if (adminPassword == null || adminPassword.isEmpty()) {
             throw new IllegalArgumentException("BENCH_ADMIN_PASSWORD is not set");
         }
         long kcPid = Long.getLong("bench.kcPid", -1L);
+        long stockPid = Long.getLong("bench.stockPid", -1L);
         long pgPid = Long.getLong("bench.pgPid", -1L);
-        int concurrency = Integer.getInteger("bench.concurrency", 4);
-        int rounds = Integer.getInteger("bench.rounds", 4);
-        int logins = Integer.getInteger("bench.logins", 200);
-        int refreshes = Integer.getInteger("bench.refreshes", 1000);
-        int registers = Integer.getInteger("bench.registers", 200);
-        int failures = Integer.getInteger("bench.failures", 200);
+        int[] levels = Arrays.stream(System.getProperty("bench.levels", "1,4,16").split(",")).mapToInt(Integer::parseInt).toArray();
+        double slotSeconds = Double.parseDouble(System.getProperty("bench.slotSeconds", "6"));
+        int failures = Integer.getInteger("bench.failures", 100);
+        Map<String, String> hash = readProperties(System.getProperty("bench.hashFile"));
+        String out = System.getProperty("bench.out", "bench/target/results");
 
-        Bench b = new Bench(base, adminUser, adminPassword, kcPid, pgPid, concurrency, rounds);
-        b.run(logins, refreshes, registers, failures);
+        Bench b = new Bench(base, stockBase, adminUser, adminPassword, kcPid, stockPid, pgPid, levels, slotSeconds, hash);
+        b.run(failures, Path.of(out));
+    }
+
+    private static Map<String, String> readProperties(String file) throws IOException {
+        Map<String, String> m = new LinkedHashMap<>();
+        if (file != null && Files.exists(Path.of(file))) {
+            for (String line : Files.readAllLines(Path.of(file))) {
+                int eq = line.indexOf('=');
+                if (eq > 0) {
+                    m.put(line.substring(0, eq), line.substring(eq + 1));
+                }
+            }
+        }
+        return m;
     }
 
     // ------------------------------------------------------------------ the benchmark
 
-    private void run(int logins, int refreshes, int registers, int failures) throws Exception {
+    private void run(int failures, Path out) throws Exception {
         long t0 = System.nanoTime();
         ensureStockClient();
-        long rssBefore = rssKb();
+        long[] rssBefore = {procStatusKb(kcPid, "VmRSS:"), procStatusKb(stockPid, "VmRSS:")};
         String loadBefore = loadAvg();
 
-        // Keycloak's brute-force protector refuses a login while another login of the same user is in
-        // progress (user_temporarily_disabled, a 401 like any failure). Each worker therefore logs in
-        // only its own users, and rotates over several so that the protector's off-thread
-        // bookkeeping of one login has finished before that user's next.
+        // Users registered through /auth/register, i.e. hashed by the bundle (libargon2): the stock server logs
+        // them in with BouncyCastle, so every stock login of the run also checks the two implementations agree.
+        // Each worker logs in only its own users (USERS_PER_WORKER, in turn) on its own connection.
         List<User> pool = new ArrayList<>();
-        for (int i = 0; i < USERS_PER_WORKER * concurrency; i++) {
+        for (int i = 0; i < USERS_PER_WORKER * maxConcurrency; i++) {
             pool.add(registerViaApi().user);
         }
-        int[] loginsOfWorker = new int[concurrency];
-        IntFunction<User> userOf = w -> pool.get(w + concurrency * (loginsOfWorker[w]++ % USERS_PER_WORKER));
+        int[] loginsOfWorker = new int[maxConcurrency];
+        IntFunction<User> userOf = w -> pool.get(w + maxConcurrency * (loginsOfWorker[w]++ % USERS_PER_WORKER));
         String hashInfo = passwordHashInfo(pool.get(0));
 
         List<Pair> pairs = new ArrayList<>();
+        for (int c : levels) {
+            pairs.add(measurePair("login", c, "POST /auth/login (bundle)", (w, i) -> loginViaApi(userOf.apply(w)) != null,
+                    "password grant (stock Keycloak)", (w, i) -> loginViaToken(userOf.apply(w)) != null));
+        }
+        long[] rssLoaded = {procStatusKb(kcPid, "VmRSS:"), procStatusKb(stockPid, "VmRSS:")};
+        for (int c : levels) {
+            // Refresh rotates the token, so each worker walks its own chain: every request spends the token the
+            // previous one returned. Both sides start from sessions made the same way.
+            String[] authChain = new String[c];
+            String[] stockChain = new String[c];
+            for (int w = 0; w < c; w++) {
+                authChain[w] = refreshTokenOf(loginViaApi(pool.get(w)));
+                stockChain[w] = refreshTokenOf(loginViaToken(pool.get(w)));
+            }
+            pairs.add(measurePair("refresh", c, "POST /auth/refresh (bundle)", (w, i) -> {
+                if (authChain[w] == null) { // a broken chain (counted as an error) starts over
+                    authChain[w] = refreshTokenOf(loginViaApi(pool.get(w)));
+                }
+                String spent = authChain[w];
+                authChain[w] = null;
+                authChain[w] = refreshTokenOf(refreshViaApi(spent));
+                return authChain[w] != null;
+            }, "refresh grant (stock Keycloak)", (w, i) -> {
+                if (stockChain[w] == null) {
+                    stockChain[w] = refreshTokenOf(loginViaToken(pool.get(w)));
+                }
+                String spent = stockChain[w];
+                stockChain[w] = null;
+                stockChain[w] = refreshTokenOf(refreshViaToken(spent));
+                return stockChain[w] != null;
+            }));
+        }
         // the users registered here are spent later on the failure timings, one failure each
         ConcurrentLinkedQueue<User> created = new ConcurrentLinkedQueue<>();
-        pairs.add(measurePair("register", registers, Math.max(10, registers / 10),
-                "POST /auth/register (JSON)", (w, i) -> {
-                    Registered r = registerViaApi();
-                    created.add(r.user);
-                    return r.ok;
-                },
-                "admin REST: POST users + PUT reset-password", (w, i) -> {
-                    created.add(registerViaAdmin());
-                    return true;
-                }));
+        int registerLevel = Math.min(4, maxConcurrency);
+        pairs.add(measurePair("register", registerLevel, "POST /auth/register (bundle)", (w, i) -> {
+            Registered r = registerViaApi();
+            created.add(r.user);
+            return r.ok;
+        }, "admin REST: POST users + PUT reset-password (stock Keycloak)", (w, i) -> {
+            created.add(registerViaAdmin());
+            return true;
+        }));
 
-        pairs.add(measurePair("login", logins, Math.max(20, logins / 10),
-                "POST /auth/login (JSON)", (w, i) -> loginViaApi(userOf.apply(w)) != null,
-                "token endpoint, grant_type=password", (w, i) -> loginViaToken(userOf.apply(w)) != null));
-
-        // Refresh rotates the token, so each worker walks its own chain: every request spends the
-        // token the previous one returned. Both sides start from sessions made the same way.
-        String[] authChain = new String[concurrency];
-        String[] stockChain = new String[concurrency];
-        for (int w = 0; w < concurrency; w++) {
-            authChain[w] = refreshTokenOf(loginViaApi(pool.get(w)));
-            stockChain[w] = refreshTokenOf(loginViaToken(pool.get(w)));
-        }
-        pairs.add(measurePair("refresh", refreshes, Math.max(50, refreshes / 10),
-                "POST /auth/refresh (JSON)", (w, i) -> {
-                    if (authChain[w] == null) { // a broken chain (counted as an error) starts over
-                        authChain[w] = refreshTokenOf(loginViaApi(pool.get(w)));
-                    }
-                    String spent = authChain[w];
-                    authChain[w] = null;
-                    authChain[w] = refreshTokenOf(refreshViaApi(spent));
-                    return authChain[w] != null;
-                },
-                "token endpoint, grant_type=refresh_token", (w, i) -> {
-                    if (stockChain[w] == null) { // a broken chain (counted as an error) starts over
-                        stockChain[w] = refreshTokenOf(loginViaToken(pool.get(w)));
-                    }
-                    String spent = stockChain[w];
-                    stockChain[w] = null;
-                    stockChain[w] = refreshTokenOf(refreshViaToken(spent));
-                    return stockChain[w] != null;
-                }));
-
+        ForgotResult forgot = measureForgot(registerLevel, pool, failures);
         FailureResult fr = measureFailures(failures, new ArrayList<>(created));
-        long rssAfter = rssKb();
-        long rssPeak = procStatusKb("VmHWM:");
+        long[] rssAfter = {procStatusKb(kcPid, "VmRSS:"), procStatusKb(stockPid, "VmRSS:")};
+        long[] rssPeak = {procStatusKb(kcPid, "VmHWM:"), procStatusKb(stockPid, "VmHWM:")};
         String loadAfter = loadAvg();
         long seconds = (System.nanoTime() - t0) / 1_000_000_000L;
 
-        printReport(pairs, fr, rssBefore, rssAfter, rssPeak, loadBefore, loadAfter, hashInfo, seconds);
+        Report report = new Report(pairs, forgot, fr, new long[][] {rssBefore, rssLoaded, rssAfter, rssPeak}, loadBefore, loadAfter,
+                hashInfo, hash, seconds, errorSamples, slotSeconds);
+        System.out.print(report.markdown());
+        report.write(out);
     }
 
     /**
-     * Warms both sides up (unmeasured: Keycloak's JIT and caches would otherwise favour whichever
-     * side runs second), then splits each side's requests into {@code rounds} slots and alternates
-     * them A B, B A, A B, ... so that the load of other processes on a shared machine, and any drift
-     * of the server's state, fall on both sides alike.
+     * Warms both sides up (unmeasured: the JIT and caches would otherwise favour whichever side runs second),
+     * then runs each side for {@code ROUNDS} slots of {@code slotSeconds}, alternating A B, B A, so that the load
+     * of other processes on a shared machine, and any drift of the servers' state, fall on both sides alike.
      */
-    private Pair measurePair(String name, int n, int warmup, String authLabel, Op auth, String stockLabel, Op stock)
+    private Pair measurePair(String name, int c, String authLabel, Op auth, String stockLabel, Op stock)
             throws IOException, InterruptedException {
-        progress("%s: warm-up (%d each side)", name, warmup);
-        runLoad(authLabel + " (warm-up)", warmup, auth);
-        runLoad(stockLabel + " (warm-up)", warmup, stock);
-        progress("%s: measuring %d requests each side at concurrency %d in %d rounds", name, n, concurrency, rounds);
+        progress("%s c=%d: warm-up", name, c);
+        runLoad(c, slotSeconds / 2, auth, kcPid);
+        runLoad(c, slotSeconds / 2, stock, stockPid);
+        progress("%s c=%d: measuring %d x %.0f s each side", name, c, ROUNDS, slotSeconds);
         Stats a = null;
         Stats b = null;
-        for (int r = 0; r < rounds; r++) {
-            int slot = n / rounds + (r < n % rounds ? 1 : 0);
+        for (int r = 0; r < ROUNDS; r++) {
             if (r % 2 == 0) {
-                a = Stats.merge(a, runLoad(authLabel, slot, auth));
-                b = Stats.merge(b, runLoad(stockLabel, slot, stock));
+                a = Stats.merge(a, runLoad(c, slotSeconds, auth, kcPid));
+                b = Stats.merge(b, runLoad(c, slotSeconds, stock, stockPid));
             } else {
-                b = Stats.merge(b, runLoad(stockLabel, slot, stock));
-                a = Stats.merge(a, runLoad(authLabel, slot, auth));
+                b = Stats.merge(b, runLoad(c, slotSeconds, stock, stockPid));
+                a = Stats.merge(a, runLoad(c, slotSeconds, auth, kcPid));
             }
         }
-        return new Pair(name, authLabel, a, stockLabel, b);
+        return new Pair(name, c, authLabel, a, stockLabel, b);
     }
 
-    /** n calls of op from a fixed number of threads; a thread takes the next index when its call returns. */
-    private Stats runLoad(String label, int n, Op op) throws IOException, InterruptedException {
+    static final int ROUNDS = 2;
+
+    /**
+     * {@code c} workers, each on its own connection, each sending its next request when the previous one is
+     * answered (closed loop, as wrk does), for {@code seconds}. CPU time is that of {@code serverPid}.
+     */
+    private Stats runLoad(int c, double seconds, Op op, long serverPid) throws IOException, InterruptedException {
         adminToken(); // renewed here, outside the clock, rather than inside some measured request
-        long[] latencies = new long[n];
-        AtomicInteger next = new AtomicInteger();
+        adminToken(stockBase);
+        long[][] latencies = new long[c][];
+        int[] counts = new int[c];
         AtomicInteger errors = new AtomicInteger();
+        AtomicInteger seq = new AtomicInteger();
         ConcurrentLinkedQueue<String> firstErrors = new ConcurrentLinkedQueue<>();
         CountDownLatch start = new CountDownLatch(1);
         List<Thread> threads = new ArrayList<>();
-        for (int w = 0; w < concurrency; w++) {
+        long[] deadline = new long[1];
+        for (int w = 0; w < c; w++) {
             int worker = w;
+            latencies[w] = new long[1024];
             Thread t = new Thread(() -> {
+                connection.set(workerClients[worker]);
                 try {
                     start.await();
                 } catch (InterruptedException e) {
                     return;
                 }
-                for (int i; (i = next.getAndIncrement()) < n; ) {
+                while (System.nanoTime() < deadline[0]) {
                     long s = System.nanoTime();
                     boolean ok;
                     try {
-                        ok = op.call(worker, i);
+                        ok = op.call(worker, seq.getAndIncrement());
                     } catch (Exception e) {
                         ok = false;
                         if (firstErrors.size() < 5) {
                             firstErrors.add(e.toString());
                         }
                     }
-                    latencies[i] = System.nanoTime() - s;
+                    if (counts[worker] == latencies[worker].length) {
+                        latencies[worker] = Arrays.copyOf(latencies[worker], counts[worker] * 2);
+                    }
+                    latencies[worker][counts[worker]++] = System.nanoTime() - s;
                     if (!ok) {
                         errors.incrementAndGet();
                     }
@@ -233,21 +281,61 @@ public final class Bench {
             t.start();
             threads.add(t);
         }
-        long kc0 = cpuNanos(kcPid);
+        long kc0 = cpuNanos(serverPid);
         long pg0 = cpuNanos(pgPid);
         long t0 = System.nanoTime();
+        deadline[0] = t0 + (long) (seconds * 1e9);
         start.countDown();
         for (Thread t : threads) {
             t.join();
         }
         long elapsed = System.nanoTime() - t0;
-        long kcCpu = kc0 < 0 ? -1 : cpuNanos(kcPid) - kc0;
+        long kcCpu = kc0 < 0 ? -1 : cpuNanos(serverPid) - kc0;
         long pgCpu = pg0 < 0 ? -1 : cpuNanos(pgPid) - pg0;
         for (String e : firstErrors) {
-            progress("  error: %s: %s", label, e);
-            errorSamples.add(label + ": " + e);
+            progress("  error: %s", e);
+            errorSamples.add(e);
         }
-        return new Stats(latencies, elapsed, errors.get(), kcCpu, pgCpu);
+        long[] all = new long[Arrays.stream(counts).sum()];
+        int at = 0;
+        for (int w = 0; w < c; w++) {
+            System.arraycopy(latencies[w], 0, all, at, counts[w]);
+            at += counts[w];
+        }
+        return new Stats(all, elapsed, errors.get(), kcCpu, pgCpu);
+    }
+
+    /**
+     * forgot-password with the realm's SMTP server answering each mail after 1 s: the answer must not wait for
+     * it. Load of known and unknown addresses mixed at {@code c}, then one request at a time, the two kinds
+     * interleaved, for their medians (enumeration safety).
+     */
+    private ForgotResult measureForgot(int c, List<User> pool, int n) throws Exception {
+        try (SlowSmtp smtp = new SlowSmtp(1000)) {
+            HttpResponse<String> r = send(HttpRequest.newBuilder(uri("/admin/realms/" + REALM))
+                    .header("Authorization", "Bearer " + adminToken()).header("Content-Type", "application/json")
+                    .PUT(HttpRequest.BodyPublishers.ofString("{\"smtpServer\":{\"host\":\"127.0.0.1\",\"port\":\""
+                            + smtp.port() + "\",\"from\":\"bench@example.com\"}}")));
+            check(r, 204, "realm SMTP to the slow server");
+            Op forgot = (w, i) -> {
+                String email = i % 2 == 0 ? pool.get(i / 2 % pool.size()).email : "nobody-f" + i + "-" + runId + "@example.com";
+                return forgot(email).statusCode() == 202;
+            };
+            progress("forgot-password c=%d with a 1 s SMTP server", c);
+            runLoad(c, slotSeconds / 2, forgot, kcPid);
+            Stats load = runLoad(c, slotSeconds * ROUNDS, forgot, kcPid);
+            long[][] lat = new long[2][n];
+            for (int i = 0; i < n; i++) {
+                for (int j = 0; j < 2; j++) {
+                    int k = (i + j) % 2;
+                    String email = k == 0 ? pool.get(i % pool.size()).email : "nobody-s" + i + "-" + runId + "@example.com";
+                    long s = System.nanoTime();
+                    forgot(email);
+                    lat[k][i] = System.nanoTime() - s;
+                }
+            }
+            return new ForgotResult(c, load, Stats.ofLatencies(lat[0]), Stats.ofLatencies(lat[1]), smtp.accepted());
+        }
     }
 
     /**
@@ -329,15 +417,15 @@ public final class Bench {
 
     private User registerViaAdmin() throws IOException, InterruptedException {
         User u = newUser("adm");
-        String token = adminToken();
+        String token = adminToken(stockBase);
         String rep = "{\"username\":" + q(u.username) + ",\"email\":" + q(u.email) + ",\"enabled\":true}";
-        HttpResponse<String> created = send(HttpRequest.newBuilder(uri("/admin/realms/" + REALM + "/users"))
+        HttpResponse<String> created = send(HttpRequest.newBuilder(URI.create(stockBase + "/admin/realms/" + REALM + "/users"))
                 .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(rep)));
         check(created, 201, "admin create user");
         String location = created.headers().firstValue("Location").orElseThrow();
         String id = location.substring(location.lastIndexOf('/') + 1);
-        HttpResponse<String> pw = send(HttpRequest.newBuilder(uri("/admin/realms/" + REALM + "/users/" + id + "/reset-password"))
+        HttpResponse<String> pw = send(HttpRequest.newBuilder(URI.create(stockBase + "/admin/realms/" + REALM + "/users/" + id + "/reset-password"))
                 .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
                 .PUT(HttpRequest.BodyPublishers.ofString("{\"type\":\"password\",\"value\":" + q(PASSWORD) + ",\"temporary\":false}")));
         check(pw, 204, "admin reset-password");
@@ -351,7 +439,7 @@ public final class Bench {
     }
 
     private String loginViaToken(User u) throws IOException, InterruptedException {
-        return tokens(send(form("/realms/" + REALM + "/protocol/openid-connect/token",
+        return tokens(send(formOn(stockBase, "/realms/" + REALM + "/protocol/openid-connect/token",
                 "grant_type", "password", "client_id", STOCK_CLIENT, "username", u.email, "password", PASSWORD, "scope", "openid")),
                 "password grant");
     }
@@ -362,7 +450,7 @@ public final class Bench {
     }
 
     private String refreshViaToken(String refreshToken) throws IOException, InterruptedException {
-        return tokens(send(form("/realms/" + REALM + "/protocol/openid-connect/token",
+        return tokens(send(formOn(stockBase, "/realms/" + REALM + "/protocol/openid-connect/token",
                 "grant_type", "refresh_token", "client_id", STOCK_CLIENT, "refresh_token", refreshToken)), "refresh grant");
     }
 
@@ -372,6 +460,10 @@ public final class Bench {
             throw new IOException(what + ": 200 without access_token");
         }
         return r.body();
+    }
+
+    private HttpResponse<String> forgot(String email) throws IOException, InterruptedException {
+        return send(json("/realms/" + REALM + "/auth/forgot-password", "{\"email\":" + q(email) + "}"));
     }
 
     private HttpResponse<String> failedLogin(String login, String password) throws IOException, InterruptedException {
@@ -392,17 +484,27 @@ public final class Bench {
                 + (ad.find() && ad.group(1).length() > 2 ? ", " + ad.group(1).replace("\"", "") : "");
     }
 
-    private synchronized String adminToken() throws IOException, InterruptedException {
+    private String adminToken() throws IOException, InterruptedException {
+        return adminToken(base);
+    }
+
+    /**
+     * An admin token of the given server: each server checks tokens against its own hostname, so the stock
+     * server needs one of its own (the admin user is the same, in the shared database).
+     */
+    private synchronized String adminToken(String server) throws IOException, InterruptedException {
         // master-realm admin tokens live 60 s; a new one 30 s early outlasts any load slot
-        if (adminToken == null || System.nanoTime() > adminTokenExpiresNanos) {
-            HttpResponse<String> r = send(form("/realms/master/protocol/openid-connect/token",
+        String[] cached = adminTokens.get(server);
+        if (cached == null || System.nanoTime() > Long.parseLong(cached[1])) {
+            HttpResponse<String> r = send(formOn(server, "/realms/master/protocol/openid-connect/token",
                     "grant_type", "password", "client_id", "admin-cli", "username", adminUser, "password", adminPassword));
             check(r, 200, "admin token");
-            adminToken = field(r.body(), "access_token");
             long lifetime = Long.parseLong(numberField(r.body(), "expires_in"));
-            adminTokenExpiresNanos = System.nanoTime() + Duration.ofSeconds(Math.max(5, lifetime - 30)).toNanos();
+            cached = new String[] {field(r.body(), "access_token"),
+                    Long.toString(System.nanoTime() + Duration.ofSeconds(Math.max(5, lifetime - 30)).toNanos())};
+            adminTokens.put(server, cached);
         }
-        return adminToken;
+        return cached[0];
     }
 
     private User newUser(String source) {
@@ -417,6 +519,10 @@ public final class Bench {
     }
 
     private HttpRequest.Builder form(String path, String... kv) {
+        return formOn(base, path, kv);
+    }
+
+    private HttpRequest.Builder formOn(String server, String path, String... kv) {
         StringBuilder sb = new StringBuilder();
         for (int i = 0; i < kv.length; i += 2) {
             if (sb.length() > 0) {
@@ -424,7 +530,7 @@ public final class Bench {
             }
             sb.append(kv[i]).append('=').append(URLEncoder.encode(kv[i + 1], StandardCharsets.UTF_8));
         }
-        return HttpRequest.newBuilder(uri(path)).header("Content-Type", "application/x-www-form-urlencoded")
+        return HttpRequest.newBuilder(URI.create(server + path)).header("Content-Type", "application/x-www-form-urlencoded")
                 .POST(HttpRequest.BodyPublishers.ofString(sb.toString()));
     }
 
@@ -433,7 +539,7 @@ public final class Bench {
     }
 
     private HttpResponse<String> send(HttpRequest.Builder request) throws IOException, InterruptedException {
-        return http.send(request.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+        return connection.get().send(request.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private static void check(HttpResponse<String> r, int expected, String what) throws IOException {
@@ -464,17 +570,13 @@ public final class Bench {
 
     // ------------------------------------------------------------------ the server process
 
-    private long rssKb() {
-        return procStatusKb("VmRSS:");
-    }
-
-    /** A kB figure of /proc/PID/status of the Keycloak JVM: VmRSS (now) or VmHWM (peak). */
-    private long procStatusKb(String key) {
-        if (kcPid <= 0) {
+    /** A kB figure of /proc/PID/status of a Keycloak JVM: VmRSS (now) or VmHWM (peak); -1 if unknown. */
+    private static long procStatusKb(long pid, String key) {
+        if (pid <= 0) {
             return -1;
         }
         try {
-            for (String line : Files.readAllLines(Path.of("/proc/" + kcPid + "/status"))) {
+            for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
                 if (line.startsWith(key)) {
                     return Long.parseLong(line.replaceAll("[^0-9]", ""));
                 }
@@ -512,68 +614,7 @@ public final class Bench {
         }
     }
 
-    // ------------------------------------------------------------------ the report
-
-    private void printReport(List<Pair> pairs, FailureResult fr, long rssBefore, long rssAfter, long rssPeak,
-                             String loadBefore, String loadAfter, String hashInfo, long seconds) {
-        StringBuilder out = new StringBuilder();
-        out.append(String.format(Locale.ROOT, "Concurrency %d, %d alternating rounds per pair, HTTP/1.1 keep-alive to 127.0.0.1; "
-                + "password hash: %s.%n", concurrency, rounds, hashInfo));
-        out.append(String.format(Locale.ROOT, "Load average (1/5/15 min): %s before, %s after; driver ran %d s.%n%n",
-                loadBefore, loadAfter, seconds));
-        out.append("| operation | endpoint | requests | errors | req/s | p50 ms | p99 ms | CPU ms/req Keycloak | CPU ms/req Postgres |\n");
-        out.append("|---|---|---:|---:|---:|---:|---:|---:|---:|\n");
-        for (Pair p : pairs) {
-            row(out, p.name, p.authLabel, p.auth);
-            row(out, "", p.stockLabel, p.stock);
-            out.append(String.format(Locale.ROOT, "| | **ratio /auth ÷ stock** | | | **%.2f** | **%.2f** | **%.2f** | **%s** | **%s** |%n",
-                    p.auth.throughput() / p.stock.throughput(),
-                    p.auth.percentileMs(0.50) / p.stock.percentileMs(0.50),
-                    p.auth.percentileMs(0.99) / p.stock.percentileMs(0.99),
-                    ratio(p.auth.cpuMsPerRequest(p.auth.kcCpuNanos), p.stock.cpuMsPerRequest(p.stock.kcCpuNanos)),
-                    ratio(p.auth.cpuMsPerRequest(p.auth.pgCpuNanos), p.stock.cpuMsPerRequest(p.stock.pgCpuNanos))));
-        }
-        if (!errorSamples.isEmpty()) {
-            out.append("\nErrors (first few of each slot):\n\n");
-            errorSamples.forEach(e -> out.append("- ").append(e).append('\n'));
-        }
-        out.append("\nLogin failures at POST /auth/login, one request at a time (enumeration safety):\n\n");
-        out.append("| case | requests | p50 ms | p90 ms | p99 ms | p50 ÷ wrong-password p50 |\n");
-        out.append("|---|---:|---:|---:|---:|---:|\n");
-        Stats wrong = Stats.ofLatencies(fr.latencies[0]);
-        for (int k = 0; k < fr.kinds.length; k++) {
-            Stats s = Stats.ofLatencies(fr.latencies[k]);
-            out.append(String.format(Locale.ROOT, "| %s | %d | %.1f | %.1f | %.1f | %.2f |%n", fr.kinds[k], s.count(),
-                    s.percentileMs(0.5), s.percentileMs(0.9), s.percentileMs(0.99), s.percentileMs(0.5) / wrong.percentileMs(0.5)));
-        }
-        out.append(String.format(Locale.ROOT, "%nResponses: %s%s%n", fr.bodies.size() == 1
-                        ? "all " + fr.bodies.values().iterator().next() + " identical: " + fr.bodies.keySet().iterator().next()
-                        : fr.bodies.size() + " different status/body combinations: " + fr.bodies,
-                fr.unexpected > 0 ? "; " + fr.unexpected + " were not 401" : ""));
-        out.append(String.format(Locale.ROOT, "%n| Keycloak JVM RSS | MiB |%n|---|---:|%n| before (server ready, idle) | %s |%n"
-                + "| after | %s |%n| peak (VmHWM) | %s |%n", mib(rssBefore), mib(rssAfter), mib(rssPeak)));
-        System.out.print(out);
-    }
-
-    private static void row(StringBuilder out, String op, String label, Stats s) {
-        out.append(String.format(Locale.ROOT, "| %s | %s | %d | %d | %.1f | %.1f | %.1f | %s | %s |%n", op, label, s.count(),
-                s.errors, s.throughput(), s.percentileMs(0.50), s.percentileMs(0.99),
-                oneDecimal(s.cpuMsPerRequest(s.kcCpuNanos)), oneDecimal(s.cpuMsPerRequest(s.pgCpuNanos))));
-    }
-
-    private static String oneDecimal(double v) {
-        return v < 0 ? "n/a" : String.format(Locale.ROOT, "%.1f", v);
-    }
-
-    private static String ratio(double a, double b) {
-        return a < 0 || b <= 0 ? "n/a" : String.format(Locale.ROOT, "%.2f", a / b);
-    }
-
-    private static String mib(long kb) {
-        return kb < 0 ? "n/a" : String.format(Locale.ROOT, "%.0f", kb / 1024.0);
-    }
-
-    private static void progress(String format, Object... args) {
+    static void progress(String format, Object... args) {
         System.err.printf(Locale.ROOT, "bench: " + format + "%n", args);
     }
 
@@ -591,7 +632,11 @@ public final class Bench {
     record Registered(User user, boolean ok) {
     }
 
-    record Pair(String name, String authLabel, Stats auth, String stockLabel, Stats stock) {
+    record Pair(String name, int concurrency, String authLabel, Stats auth, String stockLabel, Stats stock) {
+    }
+
+    /** forgot-password: mixed load at {@code concurrency}, and the sequential known / unknown latencies. */
+    record ForgotResult(int concurrency, Stats load, Stats known, Stats unknown, int mailsAccepted) {
     }
 
     record FailureResult(String[] kinds, long[][] latencies, Map<String, Integer> bodies, int unexpected) {

@@ -40,7 +40,7 @@ class ArchitectureTest {
                 .layer("Http").definedBy(ROOT + ".rest..", ROOT + ".console..")
                 .layer("UseCases").definedBy(ROOT + ".lifecycle..")
                 .layer("Policies").definedBy(ROOT + ".authenticator..", ROOT + ".policy..")
-                .layer("Providers").definedBy(ROOT + ".store..", ROOT + ".ratelimit..", ROOT + ".email..", ROOT + ".token..")
+                .layer("Providers").definedBy(ROOT + ".store..", ROOT + ".ratelimit..", ROOT + ".email..", ROOT + ".token..", ROOT + ".hash..")
                 .layer("Redis").definedBy(ROOT + ".redis..")
                 .layer("Kernel").definedBy(ROOT)
                 .whereLayer("Http").mayNotBeAccessedByAnyLayer()
