@@ -200,6 +200,20 @@ pg_pid="$(head -n 1 "$DATA_DIR/postgres/postmaster.pid" 2>/dev/null || true)"
 # Stock Keycloak: the same distribution without the bundle (a hard-linked copy with an empty providers/ and its
 # own build), on the bundle's database, hence the realm the launcher imported (the stock server has no
 # app-auth theme or /auth; the realm's direct-grant flow and password policy are Keycloak's own).
+# The realm names the bundle's password policy commonPasswords, which a server without the bundle cannot parse (it
+# would refuse to start): for the run, the realm uses Keycloak's own passwordBlacklist with the same list (both
+# servers are started with its directory). The stock side's password grants run Keycloak's built-in "direct grant"
+# flow (Bench.ensureStockClient binds it to the stock client): the realm's "app direct grant" has the bundle's steps.
+admin_token="$(curl -fsS "http://127.0.0.1:$HTTP_PORT/realms/master/protocol/openid-connect/token" \
+  --data-urlencode grant_type=password --data-urlencode client_id=admin-cli --data-urlencode username=admin \
+  --data-urlencode "password=$BENCH_ADMIN_PASSWORD" | sed -n 's/.*"access_token":"\([^"]*\)".*/\1/p')"
+policy="$(curl -fsS -H "Authorization: Bearer $admin_token" "http://127.0.0.1:$HTTP_PORT/admin/realms/app" \
+  | sed -n 's/.*"passwordPolicy":"\([^"]*\)".*/\1/p')"
+stock_policy="${policy/commonPasswords/passwordBlacklist(app-auth-common-passwords.txt)}"
+curl -fsS -X PUT -H "Authorization: Bearer $admin_token" -H 'Content-Type: application/json' \
+  "http://127.0.0.1:$HTTP_PORT/admin/realms/app" -d "{\"passwordPolicy\":\"$stock_policy\"}" \
+  || { log "could not switch the realm's password policy for the stock server"; exit 1; }
+log "realm password policy for the run: $stock_policy"
 log "starting stock Keycloak $KC_VERSION without the bundle on the same database (log $STOCK_LOG)"
 # (what Keycloak's build rewrites, lib/quarkus, and what it writes, data/ and conf/, are real copies, so that the
 # bundle's server is never touched)

@@ -405,8 +405,17 @@ public final class Bench {
     }
 
     private void ensureStockClient() throws IOException, InterruptedException {
+        // the stock server has none of the bundle's authenticators: its grants run Keycloak's built-in flow
+        HttpResponse<String> flows = send(HttpRequest.newBuilder(uri("/admin/realms/" + REALM + "/authentication/flows"))
+                .header("Authorization", "Bearer " + adminToken()).GET());
+        check(flows, 200, "list flows");
+        java.util.regex.Matcher builtIn = java.util.regex.Pattern
+                .compile("\\{\"id\":\"([^\"]+)\",\"alias\":\"direct grant\"").matcher(flows.body());
+        if (!builtIn.find()) {
+            throw new IllegalStateException("the realm has no built-in 'direct grant' flow");
+        }
         String rep = "{\"clientId\":" + q(STOCK_CLIENT) + ",\"publicClient\":true,\"directAccessGrantsEnabled\":true,"
-                + "\"standardFlowEnabled\":false}";
+                + "\"standardFlowEnabled\":false,\"authenticationFlowBindingOverrides\":{\"direct_grant\":" + q(builtIn.group(1)) + "}}";
         HttpResponse<String> created = send(HttpRequest.newBuilder(uri("/admin/realms/" + REALM + "/clients"))
                 .header("Authorization", "Bearer " + adminToken()).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(rep)));
