@@ -18,5 +18,20 @@ public class DependencyUnavailableException extends WebApplicationException {
 
     public DependencyUnavailableException(Throwable cause) {
         super(ERROR, cause, Response.Status.SERVICE_UNAVAILABLE);
+        // An outage is not a bug: Keycloak's error handler logs every 5xx with its stack trace, once per request,
+        // while the outage itself is already logged once (e.g. RedisAvailability's WARN). Without frames that log is
+        // the exception and its causes, one line each; the cause chain and messages stay for diagnosis.
+        for (Throwable t = cause; t != null && t != t.getCause(); t = t.getCause()) {
+            t.setStackTrace(new StackTraceElement[0]);
+            for (Throwable suppressed : t.getSuppressed()) {
+                suppressed.setStackTrace(new StackTraceElement[0]);
+            }
+        }
+    }
+
+    /** No frames of its own either (see the constructor). */
+    @Override
+    public synchronized Throwable fillInStackTrace() {
+        return this;
     }
 }

@@ -54,7 +54,7 @@ public class AuthResourceProviderFactory implements RealmResourceProviderFactory
                 .property().name(AuthApiConfig.RESEND_COOLDOWN_SECONDS).type(ProviderConfigProperty.INTEGER_TYPE)
                 .helpText("Least seconds between two verification mails that resend-verification sends to one address.")
                 .defaultValue(AuthApiConfig.DEFAULT_RESEND_COOLDOWN_SECONDS).add()
-                .property().name("rate-limits").type(ProviderConfigProperty.STRING_TYPE)
+                .property().name(ServerRateLimits.OPTION).type(ProviderConfigProperty.STRING_TYPE)
                 .helpText("Rate limits overriding the built-in ones, as endpoint.scope=count/window pairs "
                         + "(scope ip or account, window like 30s/10m/1h, or off; endpoint * for all), e.g. login.ip=100/1m. "
                         + "A realm overrides them with its attribute " + RealmRateLimiter.REALM_ATTRIBUTE + ".")
