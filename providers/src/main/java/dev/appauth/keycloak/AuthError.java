@@ -21,6 +21,14 @@ public enum AuthError {
     /** A missing, invalid, expired or revoked access token. */
     INVALID_ACCESS_TOKEN("invalid_token"),
     EMAIL_NOT_VERIFIED("email_not_verified"),
+    /** The password was right; the account has a second factor: finish with /auth/login/mfa and the mfa_token. */
+    MFA_REQUIRED("mfa_required"),
+    /** A wrong one-time or recovery code; the challenge or enrollment may allow another attempt. */
+    INVALID_MFA_CODE("invalid_mfa_code"),
+    /** A change to the account's sign-in needs the current password or a recent login. */
+    REAUTHENTICATION_REQUIRED("reauthentication_required"),
+    /** The request needs a second factor that the account does not have. */
+    MFA_NOT_ENROLLED("mfa_not_enrolled"),
     ACCOUNT_SETUP_REQUIRED("account_setup_required"),
     INVALID_ORIGIN("invalid_origin"),
     /** The realm's "Require SSL" applies to this caller and the request came over plain HTTP. */

@@ -14,6 +14,7 @@ public class AuthException extends RuntimeException {
 
     private final AuthError error;
     private final Map<String, List<String>> fieldErrors;
+    private final Map<String, Object> details = new LinkedHashMap<>();
     private long retryAfterSeconds;
     private boolean rollback;
 
@@ -76,6 +77,16 @@ public class AuthException extends RuntimeException {
     public AuthException retryAfter(long seconds) {
         retryAfterSeconds = seconds;
         return this;
+    }
+
+    /** An extra top-level field of the error body (e.g. the mfa_token of mfa_required); never a secret of the server. */
+    public AuthException withDetail(String field, Object value) {
+        details.put(field, value);
+        return this;
+    }
+
+    public Map<String, Object> details() {
+        return Collections.unmodifiableMap(details);
     }
 
     public boolean rollsBack() {

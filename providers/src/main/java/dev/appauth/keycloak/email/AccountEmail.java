@@ -19,7 +19,14 @@ public enum AccountEmail {
     VERIFY_EMAIL("appAuthVerifyEmailSubject", "app-auth-verify-email.ftl"),
     PASSWORD_RESET("appAuthPasswordResetSubject", "app-auth-password-reset.ftl"),
     PASSWORD_CHANGED("appAuthPasswordChangedSubject", "app-auth-password-changed.ftl"),
-    ACCOUNT_EXISTS("appAuthAccountExistsSubject", "app-auth-account-exists.ftl");
+    ACCOUNT_EXISTS("appAuthAccountExistsSubject", "app-auth-account-exists.ftl"),
+    /** The security notices share one template; its {@code notice} attribute names the message (see SecurityNotice). */
+    MFA_ADDED("appAuthMfaAddedSubject", AccountEmail.SECURITY_NOTICE_TEMPLATE),
+    MFA_REMOVED("appAuthMfaRemovedSubject", AccountEmail.SECURITY_NOTICE_TEMPLATE),
+    RECOVERY_CODE_USED("appAuthRecoveryCodeUsedSubject", AccountEmail.SECURITY_NOTICE_TEMPLATE),
+    RECOVERY_CODES_REGENERATED("appAuthRecoveryCodesRegeneratedSubject", AccountEmail.SECURITY_NOTICE_TEMPLATE);
+
+    private static final String SECURITY_NOTICE_TEMPLATE = "app-auth-security-notice.ftl";
 
     private final String subjectKey;
     private final String template;
@@ -35,6 +42,11 @@ public enum AccountEmail {
 
     public String template() {
         return template;
+    }
+
+    /** The message-key stem of a security notice's body: the subject key without "Subject". */
+    public String messageStem() {
+        return subjectKey.substring(0, subjectKey.length() - "Subject".length());
     }
 
     /** Renders and sends the mail to the user's address, now, on the calling thread. */

@@ -4,6 +4,7 @@ import java.util.Map;
 
 import dev.appauth.keycloak.email.MailKinds;
 import dev.appauth.keycloak.email.MailTask;
+import dev.appauth.keycloak.email.SecurityNotice;
 
 /**
  * Registers the account-mail intents with the outbox (listed in META-INF/services). The names are stored in the
@@ -17,6 +18,7 @@ public final class AccountMailKinds implements MailKinds {
                 "password-reset", AccountMailIntents.PasswordReset.class,
                 "email-verification", AccountMailIntents.Verification.class,
                 "password-changed", AccountMailIntents.PasswordChanged.class,
-                "account-exists", AccountMailIntents.AccountExists.class);
+                "account-exists", AccountMailIntents.AccountExists.class,
+                SecurityNotice.KIND, SecurityNotice.Mail.class);
     }
 }

@@ -3,6 +3,7 @@ package dev.appauth.keycloak.lifecycle;
 import java.net.URI;
 
 import dev.appauth.keycloak.email.MailQueueProvider;
+import dev.appauth.keycloak.token.PublicUrl;
 import org.jboss.logging.Logger;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.UserModel;

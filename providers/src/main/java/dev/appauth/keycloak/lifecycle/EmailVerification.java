@@ -1,10 +1,6 @@
 package dev.appauth.keycloak.lifecycle;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
-import java.util.HexFormat;
 import java.util.Locale;
 
 import dev.appauth.keycloak.ratelimit.RateLimitProvider;
@@ -12,6 +8,7 @@ import dev.appauth.keycloak.token.AccountActionToken;
 import dev.appauth.keycloak.token.ActionTokenKind;
 import dev.appauth.keycloak.token.ActionTokens;
 import dev.appauth.keycloak.token.InvalidActionTokenException;
+import dev.appauth.keycloak.token.Sha256;
 import org.keycloak.events.Details;
 import org.keycloak.events.EventBuilder;
 import org.keycloak.events.EventType;
@@ -79,15 +76,7 @@ public final class EmailVerification {
 
     /** Keyed by a hash of the address, so the rate-limit store never holds addresses. */
     private boolean cooldownAllows(String email, Duration cooldown) {
-        String key = "resend-verification:" + realm.getId() + ":" + sha256(email.trim().toLowerCase(Locale.ROOT));
+        String key = "resend-verification:" + realm.getId() + ":" + Sha256.hex(email.trim().toLowerCase(Locale.ROOT));
         return session.getProvider(RateLimitProvider.class).cooldown(key, cooldown).allowed();
-    }
-
-    private static String sha256(String value) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(value.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is not available", e);
-        }
     }
 }

@@ -23,6 +23,7 @@ public final class ServerRateLimits {
             "refresh.ip=300/1m",
             "forgot-password.ip=10/10m", "forgot-password.account=3/10m",
             "change-password.ip=20/10m", "change-password.account=10/10m",
+            "mfa.account=30/10m",
             "reset-password.ip=20/10m",
             "verify-email.ip=20/10m",
             "resend-verification.ip=10/10m", "resend-verification.account=3/10m");

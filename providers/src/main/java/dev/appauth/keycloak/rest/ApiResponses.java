@@ -43,6 +43,7 @@ final class ApiResponses {
         if (!e.fieldErrors().isEmpty()) {
             body.put("field_errors", e.fieldErrors());
         }
+        body.putAll(e.details());
         Response response = json(status(e.error()), body);
         switch (e.error()) {
             case INVALID_ACCESS_TOKEN -> response.getHeaders().putSingle(HttpHeaders.WWW_AUTHENTICATE, "Bearer error=\"invalid_token\"");
@@ -59,12 +60,14 @@ final class ApiResponses {
     static Response.Status status(AuthError error) {
         return switch (error) {
             case INVALID_REQUEST, WEAK_PASSWORD, INVALID_CLIENT, UNAUTHORIZED_CLIENT, INVALID_LINK -> Response.Status.BAD_REQUEST;
-            case CLIENT_AUTHENTICATION_FAILED, INVALID_CREDENTIALS, INVALID_GRANT, INVALID_ACCESS_TOKEN -> Response.Status.UNAUTHORIZED;
-            case EMAIL_NOT_VERIFIED, ACCOUNT_SETUP_REQUIRED, INVALID_ORIGIN, HTTPS_REQUIRED, REALM_DISABLED, CLIENT_POLICY_REFUSED ->
+            case CLIENT_AUTHENTICATION_FAILED, INVALID_CREDENTIALS, INVALID_GRANT, INVALID_ACCESS_TOKEN, MFA_REQUIRED, INVALID_MFA_CODE ->
+                    Response.Status.UNAUTHORIZED;
+            case EMAIL_NOT_VERIFIED, ACCOUNT_SETUP_REQUIRED, INVALID_ORIGIN, HTTPS_REQUIRED, REALM_DISABLED, CLIENT_POLICY_REFUSED,
+                 REAUTHENTICATION_REQUIRED ->
                     Response.Status.FORBIDDEN;
             case NOT_FOUND -> Response.Status.NOT_FOUND;
             case METHOD_NOT_ALLOWED -> Response.Status.METHOD_NOT_ALLOWED;
-            case EMAIL_TAKEN, USERNAME_TAKEN, CONFLICT -> Response.Status.CONFLICT;
+            case EMAIL_TAKEN, USERNAME_TAKEN, CONFLICT, MFA_NOT_ENROLLED -> Response.Status.CONFLICT;
             case REQUEST_TOO_LARGE -> Response.Status.REQUEST_ENTITY_TOO_LARGE;
             case UNSUPPORTED_MEDIA_TYPE -> Response.Status.UNSUPPORTED_MEDIA_TYPE;
             case RATE_LIMITED -> Response.Status.TOO_MANY_REQUESTS;

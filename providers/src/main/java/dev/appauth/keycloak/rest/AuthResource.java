@@ -28,13 +28,14 @@ public class AuthResource {
 
     private static final Set<String> ENDPOINTS = Set.of("register", "login", "refresh", "logout", "openapi.json",
             "change-password", "forgot-password", "reset-password", "verify-email", "resend-verification", "me", "sessions",
-            HostedResetPage.PATH);
+            "login/mfa", "mfa/factors", "mfa/totp", "mfa/totp/verify", "mfa/recovery-codes", HostedResetPage.PATH);
 
     private final ApiContext api;
     private final SessionTokensResource tokens;
     private final PasswordResource passwords;
     private final EmailVerificationResource verification;
     private final AccountResource account;
+    private final MfaResource mfa;
 
     AuthResource(ApiContext api) {
         this.api = api;
@@ -42,6 +43,7 @@ public class AuthResource {
         this.passwords = new PasswordResource(api);
         this.verification = new EmailVerificationResource(api);
         this.account = new AccountResource(api);
+        this.mfa = new MfaResource(api);
     }
 
     @POST @Path("register")
@@ -52,6 +54,11 @@ public class AuthResource {
     @POST @Path("login")
     public Response login(InputStream body) {
         return api.call(() -> tokens.login(body));
+    }
+
+    @POST @Path("login/mfa")
+    public Response loginMfa(InputStream body) {
+        return api.call(() -> mfa.loginMfa(body));
     }
 
     @POST @Path("refresh")
@@ -109,6 +116,31 @@ public class AuthResource {
         return api.call(() -> account.endSession(id));
     }
 
+    @GET @Path("mfa/factors")
+    public Response mfaFactors() {
+        return api.call(mfa::factors);
+    }
+
+    @DELETE @Path("mfa/factors/{id}")
+    public Response removeMfaFactor(@PathParam("id") String id, InputStream body) {
+        return api.call(() -> mfa.removeFactor(id, body));
+    }
+
+    @POST @Path("mfa/totp")
+    public Response startTotp(InputStream body) {
+        return api.call(() -> mfa.startTotp(body));
+    }
+
+    @POST @Path("mfa/totp/verify")
+    public Response confirmTotp(InputStream body) {
+        return api.call(() -> mfa.confirmTotp(body));
+    }
+
+    @POST @Path("mfa/recovery-codes")
+    public Response regenerateRecoveryCodes(InputStream body) {
+        return api.call(() -> mfa.regenerateRecoveryCodes(body));
+    }
+
     /** The Keycloak-hosted reset form, the default target of reset links. */
     @GET @Path(HostedResetPage.PATH)
     public Response resetPasswordPage(@QueryParam(HostedResetPage.TOKEN_PARAM) String token) {
@@ -156,10 +188,15 @@ public class AuthResource {
         return unknown(path);
     }
 
+    /** {@code prefix} + one path segment, e.g. sessions/{id}. */
+    private static boolean isItem(String path, String prefix) {
+        return path.startsWith(prefix) && path.length() > prefix.length() && path.indexOf('/', prefix.length()) < 0;
+    }
+
     /** 405 for a known endpoint with the wrong method, 404 otherwise. */
     private Response unknown(String path) {
         return api.call(() -> {
-            if (ENDPOINTS.contains(path) || path.startsWith("sessions/") && path.indexOf('/', "sessions/".length()) < 0) {
+            if (ENDPOINTS.contains(path) || isItem(path, "sessions/") || isItem(path, "mfa/factors/")) {
                 throw new AuthException(AuthError.METHOD_NOT_ALLOWED, "Method not allowed on /auth/" + path);
             }
             throw new AuthException(AuthError.NOT_FOUND, "No such endpoint");

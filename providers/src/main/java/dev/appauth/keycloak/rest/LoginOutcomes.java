@@ -1,5 +1,8 @@
 package dev.appauth.keycloak.rest;
 
+import java.util.ArrayList;
+import java.util.List;
+
 import org.keycloak.events.Details;
 import org.keycloak.events.Errors;
 import org.keycloak.events.EventBuilder;
@@ -10,8 +13,12 @@ import org.keycloak.models.utils.KeycloakModelUtils;
 
 import dev.appauth.keycloak.AuthError;
 import dev.appauth.keycloak.AuthException;
+import dev.appauth.keycloak.authenticator.DirectGrantLoginChallenge;
+import dev.appauth.keycloak.authenticator.DirectGrantSecondFactor;
 import dev.appauth.keycloak.authenticator.DirectGrantVerifiedEmail;
 import dev.appauth.keycloak.authenticator.FlowRateLimit;
+import dev.appauth.keycloak.authenticator.LoginChallenges;
+import dev.appauth.keycloak.lifecycle.SecondFactors;
 
 /**
  * What a refused password grant means for the API, decided on the error code Keycloak recorded in the grant's
@@ -35,6 +42,21 @@ final class LoginOutcomes {
         if (FlowRateLimit.EVENT_ERROR.equals(error)) {
             return AuthException.rateLimited(retryAfter(event));
         }
+        if (DirectGrantSecondFactor.EVENT_ERROR.equals(error)) {
+            LoginChallenges.Minted challenge = session.getAttribute(LoginChallenges.MINTED, LoginChallenges.Minted.class);
+            if (challenge != null) {
+                return mfaRequired(session, event, challenge);
+            }
+        }
+        if (DirectGrantLoginChallenge.EVENT_ERROR.equals(error)) {
+            return invalidMfaToken();
+        }
+        Integer attemptsLeft = session.getAttribute(LoginChallenges.ATTEMPTS_LEFT, Integer.class);
+        if (attemptsLeft != null) {
+            return new AuthException(AuthError.INVALID_MFA_CODE, attemptsLeft > 0 ? "The code is not correct"
+                    : "The code is not correct, and the mfa_token is used up: log in again")
+                    .withDetail("attempts_remaining", attemptsLeft);
+        }
         if (DirectGrantVerifiedEmail.EVENT_ERROR.equals(error)) {
             return new AuthException(AuthError.EMAIL_NOT_VERIFIED, "The email address of this account is not verified yet");
         }
@@ -50,6 +72,32 @@ final class LoginOutcomes {
                     "The account has pending actions; finish them in the account console");
         }
         return AuthException.invalidCredentials();
+    }
+
+    static AuthException invalidMfaToken() {
+        return new AuthException(AuthError.INVALID_GRANT, "The mfa_token is invalid, expired or used up: log in again");
+    }
+
+    /**
+     * The first step of a login with a second factor: the challenge, and what may answer it. Keycloak's recovery codes
+     * are used in order, so the answer names the number of the one it will accept, as Keycloak's login page does.
+     */
+    private static AuthException mfaRequired(KeycloakSession session, EventBuilder event, LoginChallenges.Minted challenge) {
+        List<String> factors = new ArrayList<>(List.of("totp"));
+        Integer nextRecoveryCode = null;
+        UserModel user = event.getEvent().getUserId() == null ? null
+                : session.users().getUserById(session.getContext().getRealm(), event.getEvent().getUserId());
+        SecondFactors.RecoveryCodes codes = user == null ? null : new SecondFactors(session).recoveryCodes(user).orElse(null);
+        if (codes != null && codes.remaining() > 0) {
+            factors.add("recovery_code");
+            nextRecoveryCode = codes.total() - codes.remaining() + 1;
+        }
+        AuthException required = new AuthException(AuthError.MFA_REQUIRED,
+                "The password is correct; finish the login with a code of the account's second factor at /auth/login/mfa")
+                .withDetail("mfa_token", challenge.token())
+                .withDetail("expires_in", challenge.expiresIn())
+                .withDetail("factors", factors);
+        return nextRecoveryCode == null ? required : required.withDetail("recovery_code_number", nextRecoveryCode);
     }
 
     private static long retryAfter(EventBuilder event) {

@@ -104,7 +104,7 @@ final class SessionTokensResource {
         if (!result.succeeded()) {
             throw LoginOutcomes.refusal(api.session, event, login);
         }
-        return ApiResponses.json(Response.Status.OK, tokenResponse(result.tokens(), userOf(event, result.tokens())));
+        return ApiResponses.json(Response.Status.OK, tokenResponse(result.tokens(), userOf(api, event, result.tokens())));
     }
 
     Response refresh(InputStream body) {
@@ -143,7 +143,7 @@ final class SessionTokensResource {
         if (!result.succeeded()) {
             throw AuthException.invalidGrant();
         }
-        return ApiResponses.json(Response.Status.OK, tokenResponse(result.tokens(), userOf(event, result.tokens())));
+        return ApiResponses.json(Response.Status.OK, tokenResponse(result.tokens(), userOf(api, event, result.tokens())));
     }
 
     Response logout(InputStream body) {
@@ -228,7 +228,7 @@ final class SessionTokensResource {
      * of the access token. The event saves parsing the token just issued on every login and refresh (seen in a
      * JFR profile of the benchmark); the user is then a cache hit either way.
      */
-    private UserModel userOf(EventBuilder event, AccessTokenResponse tokens) {
+    static UserModel userOf(ApiContext api, EventBuilder event, AccessTokenResponse tokens) {
         String userId = event.getEvent().getUserId();
         if (userId == null) {
             AccessToken token = decodeIssued(tokens.getToken());
@@ -250,7 +250,7 @@ final class SessionTokensResource {
         }
     }
 
-    private static Map<String, Object> tokenResponse(AccessTokenResponse tokens, UserModel user) {
+    static Map<String, Object> tokenResponse(AccessTokenResponse tokens, UserModel user) {
         Map<String, Object> token = new LinkedHashMap<>();
         token.put("access_token", tokens.getToken());
         token.put("refresh_token", tokens.getRefreshToken());

@@ -8,6 +8,8 @@ import jakarta.ws.rs.core.MultivaluedMap;
 import jakarta.ws.rs.core.Response;
 import dev.appauth.keycloak.AuthError;
 import dev.appauth.keycloak.AuthException;
+import dev.appauth.keycloak.authenticator.DirectGrantSecondFactor;
+import dev.appauth.keycloak.authenticator.LoginChallenges;
 import dev.appauth.keycloak.lifecycle.AllowedClients;
 
 import org.keycloak.OAuth2Constants;
@@ -90,16 +92,39 @@ final class TokenIssuer {
         return new AuthException(AuthError.CLIENT_AUTHENTICATION_FAILED, "Client authentication failed");
     }
 
+    /** Keycloak's password grant through the realm's direct-grant flow, for /auth/login. */
     GrantResult passwordGrant(AuthenticatedClient client, String username, String password, EventBuilder event) {
+        form.putSingle(OAuth2Constants.PASSWORD, password);
+        return directGrant(client, username, event);
+    }
+
+    /**
+     * The second step of a login with a second factor: the same password grant, carrying the MFA challenge in place
+     * of the password (the flow's challenge step accepts it for this user and client only) and the code.
+     */
+    GrantResult secondFactorGrant(AuthenticatedClient client, String username, String mfaToken, String code, String recoveryCode,
+                                  EventBuilder event) {
+        form.putSingle(LoginChallenges.FORM_PARAMETER, mfaToken);
+        if (code != null) {
+            form.putSingle(DirectGrantSecondFactor.OTP_PARAMETER, code);
+        }
+        if (recoveryCode != null) {
+            form.putSingle(DirectGrantSecondFactor.RECOVERY_CODE_PARAMETER, recoveryCode);
+        }
+        return directGrant(client, username, event);
+    }
+
+    private GrantResult directGrant(AuthenticatedClient client, String username, EventBuilder event) {
         form.putSingle(OAuth2Constants.GRANT_TYPE, OAuth2Constants.PASSWORD);
         form.putSingle(OAuth2Constants.USERNAME, username);
-        form.putSingle(OAuth2Constants.PASSWORD, password);
         form.putSingle(OAuth2Constants.SCOPE, SCOPE);
         ClientModel model = client.client();
         if (model.getClientId().equals(config.defaultClientId())) {
             // the API's own client allows the password grant on /auth only (see ApiPasswordGrantClient)
             session.getContext().setClient(new ApiPasswordGrantClient(model));
         }
+        // the caller of /auth can answer mfa_required (DirectGrantSecondFactor); the token endpoint's cannot
+        session.setAttribute(LoginChallenges.API_LOGIN, Boolean.TRUE);
         return runGrant(OAuth2Constants.PASSWORD, client, event);
     }
 

@@ -28,7 +28,9 @@ class AuthenticatorFactoriesTest {
         assertThat(factories).extracting(AuthenticatorFactory::getId).containsExactlyInAnyOrder(
                 DirectGrantRateLimit.PROVIDER_ID, RateLimitedUsernamePasswordFormFactory.PROVIDER_ID,
                 RateLimitedResetCredentialChooseUser.PROVIDER_ID, DirectGrantVerifiedEmail.PROVIDER_ID,
-                BrowserVerifiedEmailFactory.PROVIDER_ID);
+                BrowserVerifiedEmailFactory.PROVIDER_ID,
+                DirectGrantLoginChallenge.PROVIDER_ID, FirstFactorPendingCondition.PROVIDER_ID,
+                DirectGrantSecondFactor.PROVIDER_ID);
         for (AuthenticatorFactory factory : factories) {
             // AUTHENTICATION_EXECUTION.AUTHENTICATOR is varchar(36): a longer id fails the realm import
             assertThat(factory.getId().length()).as(factory.getId()).isLessThanOrEqualTo(36);

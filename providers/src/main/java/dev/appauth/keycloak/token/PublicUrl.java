@@ -1,4 +1,4 @@
-package dev.appauth.keycloak.lifecycle;
+package dev.appauth.keycloak.token;
 
 import java.net.URI;
 
