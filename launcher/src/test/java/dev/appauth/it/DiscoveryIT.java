@@ -21,7 +21,8 @@ class DiscoveryIT {
         assertThat(doc.get("paths").fieldNames()).toIterable()
                 .contains("/register", "/login", "/refresh", "/logout", "/openapi.json", "/change-password", "/forgot-password",
                         "/reset-password", "/verify-email", "/resend-verification", "/me", "/sessions", "/sessions/{id}",
-                        "/reset-password-page");
+                        "/reset-password-page", "/login/mfa", "/mfa/factors", "/mfa/factors/{id}", "/mfa/totp",
+                        "/mfa/totp/verify", "/mfa/recovery-codes");
         assertThat(doc.at("/paths/~1me").fieldNames()).toIterable().containsExactlyInAnyOrder("get", "patch");
         assertThat(doc.at("/components/schemas/Error/required").toString()).contains("error", "error_description");
     }

@@ -2,6 +2,7 @@ package dev.appauth.keycloak.lifecycle;
 
 import java.net.URI;
 import java.util.Map;
+import java.util.Objects;
 
 import dev.appauth.keycloak.email.AccountEmail;
 import dev.appauth.keycloak.email.MailTask;
@@ -79,6 +80,48 @@ public final class AccountMailIntents {
                 return false;
             }
             AccountEmail.ACCOUNT_EXISTS.send(session, realm, user, Map.of());
+            return true;
+        }
+    }
+
+    /**
+     * The confirmation link of an email change, to the new address, while the account still has the old one (the
+     * token is bound to it) — else the change is over and nothing is sent.
+     */
+    public record EmailChangeConfirmation(String userId, String oldEmail, String newEmail, String changeId, String clientId,
+                                          String baseUri, String ip) implements MailTask {
+        @Override
+        public boolean send(KeycloakSession session, RealmModel realm) throws EmailException {
+            UserModel user = session.users().getUserById(realm, userId);
+            if (user == null || !user.isEnabled() || !Objects.equals(oldEmail, user.getEmail())) {
+                return false;
+            }
+            ActionTokens tokens = new ActionTokens(session, realm);
+            ActionTokenKind kind = ActionTokenKind.CONFIRM_EMAIL_CHANGE;
+            String token = tokens.issueEmailChange(kind, user, newEmail, changeId, clientId, URI.create(baseUri));
+            AccountEmail.EMAIL_CHANGE_CONFIRM.sendTo(session, realm, user, newEmail, Map.of(
+                    "link", ActionLinks.link(realm.getClientByClientId(clientId), URI.create(baseUri), realm.getName(), token, kind),
+                    "linkExpirationMinutes", Math.max(1, tokens.lifespanSeconds(kind) / 60), "newEmail", newEmail));
+            event(session, realm, EventType.SEND_VERIFY_EMAIL, ip, clientId, user).detail(Details.UPDATED_EMAIL, newEmail).success();
+            return true;
+        }
+    }
+
+    /** The notice of a requested email change, to the old address, with the link that cancels or undoes it. */
+    public record EmailChangeNotice(String userId, String oldEmail, String newEmail, String changeId, String clientId,
+                                    String baseUri) implements MailTask {
+        @Override
+        public boolean send(KeycloakSession session, RealmModel realm) throws EmailException {
+            UserModel user = session.users().getUserById(realm, userId);
+            if (user == null || !user.isEnabled() || !Objects.equals(oldEmail, user.getEmail())) {
+                return false;
+            }
+            ActionTokens tokens = new ActionTokens(session, realm);
+            ActionTokenKind kind = ActionTokenKind.CANCEL_EMAIL_CHANGE;
+            String token = tokens.issueEmailChange(kind, user, newEmail, changeId, clientId, URI.create(baseUri));
+            AccountEmail.EMAIL_CHANGE_NOTICE.sendTo(session, realm, user, oldEmail, Map.of(
+                    "link", ActionLinks.link(realm.getClientByClientId(clientId), URI.create(baseUri), realm.getName(), token, kind),
+                    "linkExpirationMinutes", Math.max(1, tokens.lifespanSeconds(kind) / 60), "newEmail", newEmail));
             return true;
         }
     }

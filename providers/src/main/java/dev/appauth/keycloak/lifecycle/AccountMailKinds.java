@@ -19,6 +19,8 @@ public final class AccountMailKinds implements MailKinds {
                 "email-verification", AccountMailIntents.Verification.class,
                 "password-changed", AccountMailIntents.PasswordChanged.class,
                 "account-exists", AccountMailIntents.AccountExists.class,
+                "email-change-confirmation", AccountMailIntents.EmailChangeConfirmation.class,
+                "email-change-notice", AccountMailIntents.EmailChangeNotice.class,
                 SecurityNotice.KIND, SecurityNotice.Mail.class);
     }
 }

@@ -54,6 +54,19 @@ public final class AccountMails {
         queue.queue(new AccountMailIntents.PasswordChanged(user.getId()));
     }
 
+    /**
+     * The two mails of a requested email change: the confirmation link to the new address, and the notice with the
+     * cancel link to the current one.
+     */
+    public void emailChangeRequested(UserModel user, String newEmail, String changeId, String clientId) {
+        if (canLink()) {
+            queue.queue(new AccountMailIntents.EmailChangeConfirmation(user.getId(), user.getEmail(), newEmail, changeId,
+                    clientId, baseUri.toString(), ipAddress));
+            queue.queue(new AccountMailIntents.EmailChangeNotice(user.getId(), user.getEmail(), newEmail, changeId, clientId,
+                    baseUri.toString()));
+        }
+    }
+
     /** Tells the owner of an address that someone tried to register it again (strict registration mode). */
     public void accountExists(String email) {
         queue.queue(new AccountMailIntents.AccountExists(email));

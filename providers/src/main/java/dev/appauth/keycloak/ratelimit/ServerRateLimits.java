@@ -24,6 +24,7 @@ public final class ServerRateLimits {
             "forgot-password.ip=10/10m", "forgot-password.account=3/10m",
             "change-password.ip=20/10m", "change-password.account=10/10m",
             "mfa.account=30/10m",
+            "email-change.ip=20/10m", "email-change.account=5/1h",
             "reset-password.ip=20/10m",
             "verify-email.ip=20/10m",
             "resend-verification.ip=10/10m", "resend-verification.account=3/10m");

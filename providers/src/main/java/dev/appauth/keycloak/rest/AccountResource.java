@@ -45,7 +45,7 @@ final class AccountResource {
         patchField(request, changes, "last_name", UserModel.LAST_NAME, Fields.MAX_NAME, true);
         patchField(request, changes, "profile_image_url", ProfileUpdate.PICTURE_ATTRIBUTE, Fields.MAX_URL, true);
         if (request.present("email")) {
-            request.fieldError("email", "cannot be changed here: a new address must be verified before it replaces the current one");
+            request.fieldError("email", "cannot be changed here: POST /auth/me/email with the current password sends a confirmation link to the new address");
         }
         request.requireValid();
 

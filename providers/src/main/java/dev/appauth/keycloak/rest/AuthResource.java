@@ -28,7 +28,8 @@ public class AuthResource {
 
     private static final Set<String> ENDPOINTS = Set.of("register", "login", "refresh", "logout", "openapi.json",
             "change-password", "forgot-password", "reset-password", "verify-email", "resend-verification", "me", "sessions",
-            "login/mfa", "mfa/factors", "mfa/totp", "mfa/totp/verify", "mfa/recovery-codes", HostedResetPage.PATH);
+            "login/mfa", "mfa/factors", "mfa/totp", "mfa/totp/verify", "mfa/recovery-codes", "me/email", "confirm-email-change",
+            "cancel-email-change", HostedResetPage.PATH);
 
     private final ApiContext api;
     private final SessionTokensResource tokens;
@@ -36,6 +37,7 @@ public class AuthResource {
     private final EmailVerificationResource verification;
     private final AccountResource account;
     private final MfaResource mfa;
+    private final EmailChangeResource emailChange;
 
     AuthResource(ApiContext api) {
         this.api = api;
@@ -44,6 +46,7 @@ public class AuthResource {
         this.verification = new EmailVerificationResource(api);
         this.account = new AccountResource(api);
         this.mfa = new MfaResource(api);
+        this.emailChange = new EmailChangeResource(api);
     }
 
     @POST @Path("register")
@@ -114,6 +117,21 @@ public class AuthResource {
     @DELETE @Path("sessions/{id}")
     public Response endSession(@PathParam("id") String id) {
         return api.call(() -> account.endSession(id));
+    }
+
+    @POST @Path("me/email")
+    public Response requestEmailChange(InputStream body) {
+        return api.call(() -> emailChange.request(body));
+    }
+
+    @POST @Path("confirm-email-change")
+    public Response confirmEmailChange(InputStream body) {
+        return api.call(() -> emailChange.confirm(body));
+    }
+
+    @POST @Path("cancel-email-change")
+    public Response cancelEmailChange(InputStream body) {
+        return api.call(() -> emailChange.cancel(body));
     }
 
     @GET @Path("mfa/factors")

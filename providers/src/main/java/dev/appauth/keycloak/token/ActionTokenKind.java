@@ -11,7 +11,10 @@ package dev.appauth.keycloak.token;
 public enum ActionTokenKind {
 
     RESET_PASSWORD(PasswordResetActionToken.TOKEN_TYPE, PasswordResetActionToken.class, "reset-password", "reset-credentials"),
-    VERIFY_EMAIL(EmailVerificationActionToken.TOKEN_TYPE, EmailVerificationActionToken.class, "verify-email", "verify-email");
+    VERIFY_EMAIL(EmailVerificationActionToken.TOKEN_TYPE, EmailVerificationActionToken.class, "verify-email", "verify-email"),
+    /** Proves the new address of an email change; Keycloak's own update-email link follows "verify-email" too. */
+    CONFIRM_EMAIL_CHANGE(EmailChangeConfirmActionToken.TOKEN_TYPE, EmailChangeConfirmActionToken.class, "confirm-email-change", "verify-email"),
+    CANCEL_EMAIL_CHANGE(EmailChangeCancelActionToken.TOKEN_TYPE, EmailChangeCancelActionToken.class, "cancel-email-change", "verify-email");
 
     private final String tokenType;
     private final Class<? extends AccountActionToken> tokenClass;

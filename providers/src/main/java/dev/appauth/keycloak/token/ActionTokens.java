@@ -53,7 +53,27 @@ public final class ActionTokens {
             case RESET_PASSWORD -> new PasswordResetActionToken(user.getId(), expiry, user.getEmail(), clientId,
                     PasswordFingerprint.of(user));
             case VERIFY_EMAIL -> new EmailVerificationActionToken(user.getId(), expiry, user.getEmail(), clientId);
+            case CONFIRM_EMAIL_CHANGE, CANCEL_EMAIL_CHANGE ->
+                    throw new IllegalArgumentException(kind + " tokens carry the change: use issueEmailChange");
         };
+        return sign(token, baseUri);
+    }
+
+    /** One of the two links of a pending email change of the user (whose address is still the old one). */
+    public String issueEmailChange(ActionTokenKind kind, UserModel user, String newEmail, String changeId, String clientId,
+                                   URI baseUri) {
+        int expiry = Time.currentTime() + lifespanSeconds(kind);
+        AccountActionToken token = switch (kind) {
+            case CONFIRM_EMAIL_CHANGE -> new EmailChangeConfirmActionToken(user.getId(), expiry, user.getEmail(), newEmail,
+                    changeId, clientId);
+            case CANCEL_EMAIL_CHANGE -> new EmailChangeCancelActionToken(user.getId(), expiry, user.getEmail(), newEmail,
+                    changeId, clientId);
+            default -> throw new IllegalArgumentException(kind + " is not an email-change token");
+        };
+        return sign(token, baseUri);
+    }
+
+    private String sign(AccountActionToken token, URI baseUri) {
         // what DefaultActionToken.serialize does, without needing the UriInfo of a request
         String issuer = issuer(baseUri);
         token.id(SecretGenerator.getInstance().generateSecureID());
