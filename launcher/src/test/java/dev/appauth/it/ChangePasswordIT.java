@@ -42,6 +42,10 @@ class ChangePasswordIT {
         assertThat(mail.subject()).isEqualTo("Your password was changed");
         assertThat(mail.text()).contains("App account was just changed");
         assertThat(mail.html()).contains("<p>");
+        // "this was not me": a reset link (a reset ends every session) for the client the change came through
+        assertThat(mail.text()).contains("reset your password now");
+        assertThat(mail.link()).contains("/login-actions/action-token?key=");
+        assertThat(mail.html()).contains("<a href=");
         assertThat(AuthApi.events(user.id(), "UPDATE_PASSWORD")).isNotEmpty();
     }
 

@@ -32,7 +32,8 @@ class FuzzIT {
             "application/json; charset=latin1", "application/x-www-form-urlencoded", "text/plain", "multipart/form-data",
             "application/json; boundary=\"", "*/*", "", "applic@tion/json", "application/vnd.api+json"};
     private static final String[] FIELDS = {"email", "password", "username", "first_name", "last_name", "profile_image_url",
-            "client_id", "refresh_token", "scope", "token", "new_password", "current_password"};
+            "client_id", "refresh_token", "scope", "token", "new_password", "current_password", "mfa_token", "code", "recovery_code",
+            "enrollment_token", "label"};
 
     @Test
     void noInputReachesA5xxOrChangesTheAccount() {

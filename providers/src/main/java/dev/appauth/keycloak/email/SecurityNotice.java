@@ -58,16 +58,27 @@ public enum SecurityNotice {
             }
             AccountEmail mail = SecurityNotice.valueOf(notice).mail;
             Map<String, Object> attributes = new HashMap<>(Map.of("notice", mail.messageStem()));
-            ClientModel client = clientId == null ? null : realm.getClientByClientId(clientId);
-            if (baseUri != null && client != null && user.isEnabled()) {
-                ActionTokens tokens = new ActionTokens(session, realm);
-                URI base = URI.create(baseUri);
-                String token = tokens.issue(ActionTokenKind.RESET_PASSWORD, user, clientId, base);
-                attributes.put("link", ActionLinks.link(client, base, realm.getName(), token, ActionTokenKind.RESET_PASSWORD));
-                attributes.put("linkExpirationMinutes", Math.max(1, tokens.lifespanSeconds(ActionTokenKind.RESET_PASSWORD) / 60));
-            }
+            attributes.putAll(resetLink(session, realm, user, clientId, baseUri));
             mail.send(session, realm, user, attributes);
             return true;
         }
+    }
+
+    /**
+     * The "this was not me" link of a notice: a password reset (which ends every session of the account) for the client
+     * the change was made through, as the template attributes {@code link} and {@code linkExpirationMinutes}; none
+     * without a public URL, a client or an enabled account, and the notice then says to reset the password.
+     */
+    public static Map<String, Object> resetLink(KeycloakSession session, RealmModel realm, UserModel user, String clientId,
+                                                String baseUri) {
+        ClientModel client = clientId == null ? null : realm.getClientByClientId(clientId);
+        if (baseUri == null || client == null || !user.isEnabled()) {
+            return Map.of();
+        }
+        ActionTokens tokens = new ActionTokens(session, realm);
+        URI base = URI.create(baseUri);
+        String token = tokens.issue(ActionTokenKind.RESET_PASSWORD, user, clientId, base);
+        return Map.of("link", ActionLinks.link(client, base, realm.getName(), token, ActionTokenKind.RESET_PASSWORD),
+                "linkExpirationMinutes", Math.max(1, tokens.lifespanSeconds(ActionTokenKind.RESET_PASSWORD) / 60));
     }
 }

@@ -6,6 +6,7 @@ import java.util.Objects;
 
 import dev.appauth.keycloak.email.AccountEmail;
 import dev.appauth.keycloak.email.MailTask;
+import dev.appauth.keycloak.email.SecurityNotice;
 import dev.appauth.keycloak.token.ActionLinks;
 import dev.appauth.keycloak.token.ActionTokenKind;
 import dev.appauth.keycloak.token.ActionTokens;
@@ -58,15 +59,18 @@ public final class AccountMailIntents {
         }
     }
 
-    /** Tells the owner of the account that its password was just changed. */
-    public record PasswordChanged(String userId) implements MailTask {
+    /**
+     * Tells the owner of the account that its password was just changed, with a reset link for "this was not me"
+     * (intents queued before the link existed have no client or base URI and go out without it).
+     */
+    public record PasswordChanged(String userId, String clientId, String baseUri) implements MailTask {
         @Override
         public boolean send(KeycloakSession session, RealmModel realm) throws EmailException {
             UserModel user = session.users().getUserById(realm, userId);
             if (user == null || user.getEmail() == null) {
                 return false;
             }
-            AccountEmail.PASSWORD_CHANGED.send(session, realm, user, Map.of());
+            AccountEmail.PASSWORD_CHANGED.send(session, realm, user, SecurityNotice.resetLink(session, realm, user, clientId, baseUri));
             return true;
         }
     }

@@ -50,8 +50,8 @@ public final class AccountMails {
     }
 
     /** Tells the owner of the account that its password was just changed. */
-    public void passwordChanged(UserModel user) {
-        queue.queue(new AccountMailIntents.PasswordChanged(user.getId()));
+    public void passwordChanged(UserModel user, String clientId) {
+        queue.queue(new AccountMailIntents.PasswordChanged(user.getId(), clientId, baseUri == null ? null : baseUri.toString()));
     }
 
     /**

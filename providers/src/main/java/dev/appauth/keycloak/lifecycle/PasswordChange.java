@@ -40,7 +40,7 @@ public final class PasswordChange {
         }
         NewPasswords.set(user, newPassword);
         new UserSessions(session).endAllExcept(user, callerSession.getId());
-        new AccountMails(session).passwordChanged(user);
+        new AccountMails(session).passwordChanged(user, clientId);
         event.success();
     }
 }

@@ -60,7 +60,7 @@ public final class PasswordReset {
             NewPasswords.set(user, newPassword);
             EmailVerification.markVerified(user);
             new UserSessions(session).endAll(user);
-            new AccountMails(session).passwordChanged(user);
+            new AccountMails(session).passwordChanged(user, token.getIssuedFor());
             event.success();
             return user;
         } catch (InvalidActionTokenException e) {

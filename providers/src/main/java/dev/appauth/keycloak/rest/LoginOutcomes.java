@@ -83,7 +83,8 @@ final class LoginOutcomes {
      * are used in order, so the answer names the number of the one it will accept, as Keycloak's login page does.
      */
     private static AuthException mfaRequired(KeycloakSession session, EventBuilder event, LoginChallenges.Minted challenge) {
-        List<String> factors = new ArrayList<>(List.of("totp"));
+        // the realm's OTP policy decides the kind of code: "totp" (the default) or "hotp"
+        List<String> factors = new ArrayList<>(List.of(session.getContext().getRealm().getOTPPolicy().getType()));
         Integer nextRecoveryCode = null;
         UserModel user = event.getEvent().getUserId() == null ? null
                 : session.users().getUserById(session.getContext().getRealm(), event.getEvent().getUserId());
