@@ -26,7 +26,9 @@ public final class FirstFactorPendingCondition implements ConditionalAuthenticat
 
     @Override
     public boolean matchCondition(AuthenticationFlowContext context) {
-        return !DirectGrantLoginChallenge.presented(context);
+        Object proven = context.getSession().getAttribute(LoginChallenges.FIRST_FACTOR_PROVEN);
+        boolean provenForThisUser = proven != null && context.getUser() != null && proven.equals(context.getUser().getId());
+        return !DirectGrantLoginChallenge.presented(context) && !provenForThisUser;
     }
 
     @Override
@@ -54,8 +56,9 @@ public final class FirstFactorPendingCondition implements ConditionalAuthenticat
 
     @Override
     public String getHelpText() {
-        return "True unless this request carries an MFA challenge accepted by 'App Auth: MFA challenge (direct grant)'; "
-                + "makes the direct grant's 'Password' sub-flow required for every grant that did not show it before.";
+        return "True unless this request carries an MFA challenge accepted by 'App Auth: MFA challenge (direct grant)' "
+                + "or an email one-time code that /auth/otp/verify checked; makes the direct grant's 'Password' sub-flow "
+                + "required for every grant that did not show a first factor before.";
     }
 
     @Override

@@ -34,6 +34,11 @@ public final class LoginChallenges {
     public static final String MINTED = "app-auth.mfa-challenge.minted";
     /** Session attribute: attempts left on the presented challenge after a wrong code (an Integer; 0 = spent). */
     public static final String ATTEMPTS_LEFT = "app-auth.mfa-challenge.attempts-left";
+    /**
+     * Session attribute: the id of the user whose first factor this request already proved another way (an email
+     * one-time code, checked by /auth/otp/verify before it runs the grant), so the password is not asked.
+     */
+    public static final String FIRST_FACTOR_PROVEN = "app-auth.first-factor-proven";
     /** Session attribute: the presented challenge, once {@link DirectGrantLoginChallenge} spent it (a {@link Presented}). */
     static final String PRESENTED = "app-auth.mfa-challenge.presented";
 

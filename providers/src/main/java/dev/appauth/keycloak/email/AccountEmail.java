@@ -21,6 +21,8 @@ public enum AccountEmail {
     PASSWORD_RESET("appAuthPasswordResetSubject", "app-auth-password-reset.ftl"),
     PASSWORD_CHANGED("appAuthPasswordChangedSubject", "app-auth-password-changed.ftl"),
     ACCOUNT_EXISTS("appAuthAccountExistsSubject", "app-auth-account-exists.ftl"),
+    /** The one-time sign-in code (and link) of /auth/otp. */
+    EMAIL_CODE("appAuthEmailCodeSubject", "app-auth-email-code.ftl"),
     /** To the new address of an email change, with the confirmation link. */
     EMAIL_CHANGE_CONFIRM("appAuthEmailChangeConfirmSubject", "app-auth-email-change-confirm.ftl"),
     /** To the old address of an email change, with the cancel link. */

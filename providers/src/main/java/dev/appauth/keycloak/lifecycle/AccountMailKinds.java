@@ -21,6 +21,7 @@ public final class AccountMailKinds implements MailKinds {
                 "account-exists", AccountMailIntents.AccountExists.class,
                 "email-change-confirmation", AccountMailIntents.EmailChangeConfirmation.class,
                 "email-change-notice", AccountMailIntents.EmailChangeNotice.class,
-                SecurityNotice.KIND, SecurityNotice.Mail.class);
+                SecurityNotice.KIND, SecurityNotice.Mail.class,
+                EmailCodeLogin.KIND, EmailCodeLogin.CodeMail.class);
     }
 }

@@ -25,6 +25,7 @@ public final class ServerRateLimits {
             "change-password.ip=20/10m", "change-password.account=10/10m",
             "mfa.account=30/10m",
             "email-change.ip=20/10m", "email-change.account=5/1h",
+            "otp.ip=10/10m", "otp.account=3/10m", "otp-verify.ip=30/10m",
             "reset-password.ip=20/10m",
             "verify-email.ip=20/10m",
             "resend-verification.ip=10/10m", "resend-verification.account=3/10m");

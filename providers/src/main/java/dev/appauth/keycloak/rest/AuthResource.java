@@ -29,7 +29,7 @@ public class AuthResource {
     private static final Set<String> ENDPOINTS = Set.of("register", "login", "refresh", "logout", "openapi.json",
             "change-password", "forgot-password", "reset-password", "verify-email", "resend-verification", "me", "sessions",
             "login/mfa", "mfa/factors", "mfa/totp", "mfa/totp/verify", "mfa/recovery-codes", "me/email", "confirm-email-change",
-            "cancel-email-change", HostedResetPage.PATH);
+            "cancel-email-change", "otp", "otp/verify", HostedResetPage.PATH);
 
     private final ApiContext api;
     private final SessionTokensResource tokens;
@@ -38,6 +38,7 @@ public class AuthResource {
     private final AccountResource account;
     private final MfaResource mfa;
     private final EmailChangeResource emailChange;
+    private final EmailCodeResource emailCode;
 
     AuthResource(ApiContext api) {
         this.api = api;
@@ -47,6 +48,7 @@ public class AuthResource {
         this.account = new AccountResource(api);
         this.mfa = new MfaResource(api);
         this.emailChange = new EmailChangeResource(api);
+        this.emailCode = new EmailCodeResource(api);
     }
 
     @POST @Path("register")
@@ -117,6 +119,16 @@ public class AuthResource {
     @DELETE @Path("sessions/{id}")
     public Response endSession(@PathParam("id") String id) {
         return api.call(() -> account.endSession(id));
+    }
+
+    @POST @Path("otp")
+    public Response sendEmailCode(InputStream body) {
+        return api.call(() -> emailCode.send(body));
+    }
+
+    @POST @Path("otp/verify")
+    public Response verifyEmailCode(InputStream body) {
+        return api.call(() -> emailCode.verify(body));
     }
 
     @POST @Path("me/email")

@@ -19,6 +19,7 @@ import org.keycloak.http.HttpRequest;
 import org.keycloak.models.ClientModel;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
+import org.keycloak.models.UserModel;
 import org.keycloak.protocol.oidc.OIDCAdvancedConfigWrapper;
 import org.keycloak.protocol.oidc.TokenManager;
 import org.keycloak.protocol.oidc.grants.OAuth2GrantType;
@@ -112,6 +113,15 @@ final class TokenIssuer {
             form.putSingle(DirectGrantSecondFactor.RECOVERY_CODE_PARAMETER, recoveryCode);
         }
         return directGrant(client, username, event);
+    }
+
+    /**
+     * The realm's direct-grant flow for a user whose first factor an email code proved (checked by the caller in
+     * this request): the password step is skipped (FirstFactorPendingCondition); the rest of the flow applies.
+     */
+    GrantResult emailCodeGrant(AuthenticatedClient client, UserModel user, EventBuilder event) {
+        session.setAttribute(LoginChallenges.FIRST_FACTOR_PROVEN, user.getId());
+        return directGrant(client, user.getUsername(), event);
     }
 
     private GrantResult directGrant(AuthenticatedClient client, String username, EventBuilder event) {

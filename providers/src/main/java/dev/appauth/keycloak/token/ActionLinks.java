@@ -41,11 +41,16 @@ public final class ActionLinks {
 
     /** The app's page with the token and its kind added to the query (before any fragment). */
     static String appLink(String actionUrl, String token, ActionTokenKind kind) {
+        return appLink(actionUrl, token, kind.linkType());
+    }
+
+    /** The app's page with a token of another kind (e.g. a sign-in link) and its type. */
+    public static String appLink(String actionUrl, String token, String linkType) {
         int hash = actionUrl.indexOf('#');
         String base = hash < 0 ? actionUrl : actionUrl.substring(0, hash);
         String fragment = hash < 0 ? "" : actionUrl.substring(hash);
         String separator = base.indexOf('?') < 0 ? "?" : base.endsWith("?") || base.endsWith("&") ? "" : "&";
-        return base + separator + "token=" + encode(token) + "&type=" + encode(kind.linkType()) + fragment;
+        return base + separator + "token=" + encode(token) + "&type=" + encode(linkType) + fragment;
     }
 
     /** An absolute http(s) URL with a host; anything else falls back to the hosted page. */

@@ -56,7 +56,7 @@ class MailCodecTest {
     @Test
     void theServiceLoaderFindsTheLifecycleKinds() {
         MailCodec loaded = MailCodec.load(getClass().getClassLoader());
-        assertThat(loaded.size()).isEqualTo(7);
+        assertThat(loaded.size()).isEqualTo(8);
     }
 
     private MailTask catchDecode(String kind, String json) {
