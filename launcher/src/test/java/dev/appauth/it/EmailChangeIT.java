@@ -136,6 +136,14 @@ class EmailChangeIT {
         assertThat(AuthApi.user(user.id()).get("email").asText()).isEqualTo(next);
         Http.Reply again = Http.get(link);
         assertThat(again.status()).isEqualTo(400);
+
+        // the notice's cancel link, opened after the confirmation: the old address is back, said in the bundle's text
+        String cancelLink = Mailbox.awaitMail(user.email(), 2).link();
+        Http.Reply restored = Http.get(cancelLink);
+        assertThat(restored.status()).as(restored.body()).isEqualTo(200);
+        assertThat(restored.body()).contains("Your account has the address").contains(user.email())
+                .doesNotContain("appAuthEmailChange");
+        assertThat(AuthApi.user(user.id()).get("email").asText()).isEqualTo(user.email());
     }
 
     @Test

@@ -26,7 +26,7 @@ class FuzzIT {
     private static final String[] ENDPOINTS = {"register", "login", "refresh", "logout", "change-password", "forgot-password",
             "reset-password", "verify-email", "resend-verification", "me", "sessions", "sessions/x", "openapi.json",
             "reset-password-page", "login/mfa", "mfa/factors", "mfa/factors/x", "mfa/totp", "mfa/totp/verify",
-            "mfa/recovery-codes", "nope"};
+            "mfa/recovery-codes", "me/email", "confirm-email-change", "cancel-email-change", "otp", "otp/verify", "nope"};
     private static final String[] METHODS = {"POST", "POST", "POST", "GET", "PATCH", "DELETE", "PUT"};
     private static final String[] CONTENT_TYPES = {"application/json", "application/json", "application/json; charset=utf-8",
             "application/json; charset=latin1", "application/x-www-form-urlencoded", "text/plain", "multipart/form-data",

@@ -29,7 +29,7 @@ import org.keycloak.sessions.AuthenticationSessionModel;
  */
 public final class EmailChangeActionTokenHandlers {
 
-    /** Realm localization keys of the cancel page (realm-config/app-realm.json has them in en and de). */
+    /** Message keys of the cancel page (theme-resources/messages, en and de; a realm override of the key wins). */
     static final String CANCELLED_MESSAGE = "appAuthEmailChangeCancelled";
     static final String RESTORED_MESSAGE = "appAuthEmailChangeRestored";
 
