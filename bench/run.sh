@@ -8,7 +8,7 @@
 # Sizes through the environment: BENCH_LEVELS (1,4,16: concurrency levels), BENCH_SLOT_SECONDS (6: each
 # side runs 2 such slots per level, after half a slot of warm-up), BENCH_FAILURES (100), BENCH_HASHES (60).
 # Ports: BENCH_HTTP_PORT (18080), BENCH_MGMT_PORT (19000), BENCH_PG_PORT (15433), BENCH_MAIL_PORT (13025),
-# BENCH_MAIL_HTTP_PORT (18025), BENCH_STOCK_HTTP_PORT (18081), BENCH_STOCK_MGMT_PORT (19001).
+# BENCH_MAIL_HTTP_PORT (18025), BENCH_REDIS_PORT (16380), BENCH_STOCK_HTTP_PORT (18081), BENCH_STOCK_MGMT_PORT (19001).
 set -euo pipefail
 
 BENCH_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -22,6 +22,7 @@ MGMT_PORT="${BENCH_MGMT_PORT:-19000}"
 PG_PORT="${BENCH_PG_PORT:-15433}"
 MAIL_PORT="${BENCH_MAIL_PORT:-13025}"
 MAIL_HTTP_PORT="${BENCH_MAIL_HTTP_PORT:-18025}"
+REDIS_PORT="${BENCH_REDIS_PORT:-16380}"
 STOCK_HTTP_PORT="${BENCH_STOCK_HTTP_PORT:-18081}"
 STOCK_MGMT_PORT="${BENCH_STOCK_MGMT_PORT:-19001}"
 KC_VERSION="$(sed -n 's:.*<keycloak.version>\(.*\)</keycloak.version>.*:\1:p' "$ROOT/pom.xml" | head -n 1)"
@@ -46,7 +47,7 @@ busiest() {
 }
 
 # A server already listening on one of our ports would be benchmarked instead of ours.
-for port in "$HTTP_PORT" "$MGMT_PORT" "$PG_PORT" "$MAIL_PORT" "$MAIL_HTTP_PORT" "$STOCK_HTTP_PORT" "$STOCK_MGMT_PORT"; do
+for port in "$HTTP_PORT" "$MGMT_PORT" "$PG_PORT" "$MAIL_PORT" "$MAIL_HTTP_PORT" "$REDIS_PORT" "$STOCK_HTTP_PORT" "$STOCK_MGMT_PORT"; do
   if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
     log "port $port is in use; stop what listens there or choose other BENCH_*_PORT values"
     exit 1
@@ -158,7 +159,7 @@ log "starting the stack (data and log in $WORK_DIR)"
 KC_BOOTSTRAP_ADMIN_PASSWORD="$BENCH_ADMIN_PASSWORD" "$JAVA" -jar "$JAR" --repo-root "$ROOT" \
   --data-dir "$DATA_DIR" --fresh --admin-user admin \
   --http-port "$HTTP_PORT" --management-port "$MGMT_PORT" --pg-port "$PG_PORT" \
-  --mail-port "$MAIL_PORT" --mail-http-port "$MAIL_HTTP_PORT" \
+  --mail-port "$MAIL_PORT" --mail-http-port "$MAIL_HTTP_PORT" --redis-port "$REDIS_PORT" \
   -- "--spi-realm-restapi-extension--auth--rate-limits=*.ip=1000000/1m,*.account=1000000/1m" >"$LAUNCHER_LOG" 2>&1 &
 launcher_pid=$!
 

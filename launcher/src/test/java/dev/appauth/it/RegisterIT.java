@@ -7,6 +7,8 @@ import static dev.appauth.it.Http.map;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -138,5 +140,37 @@ class RegisterIT {
                 "username", unique("c"), "client_id", "app-backend"));
         assertThat(notAllowed.status()).as(notAllowed.toString()).isEqualTo(400);
         assertThat(notAllowed.json().get("error").asText()).isEqualTo("invalid_client");
+    }
+
+    /**
+     * The password a registration has just set is not hashed a second time to sign the account in: the realm's
+     * direct-grant flow skips its password step for it (its other steps run). A realm whose flow predates that step
+     * still signs the new account in, by checking the password again.
+     */
+    @Test
+    void aNewAccountIsSignedInWithOneHashOfItsPassword() {
+        long before = hashesComputed();
+        AuthApi.TestUser user = AuthApi.newUser();
+        assertThat(hashesComputed() - before).isEqualTo(1);
+        assertThat(AuthApi.userinfo(user.accessToken()).status()).isEqualTo(200);
+        assertThat(AuthApi.events(user.id(), "LOGIN")).isNotEmpty();
+
+        assertThat(AuthApi.admin("PUT", "app", Http.map("directGrantFlow", "direct grant")).status()).isEqualTo(204);
+        try {
+            long legacyBefore = hashesComputed();
+            AuthApi.TestUser legacy = AuthApi.newUser();
+            assertThat(hashesComputed() - legacyBefore).isEqualTo(2);
+            assertThat(AuthApi.userinfo(legacy.accessToken()).status()).isEqualTo(200);
+        } finally {
+            assertThat(AuthApi.admin("PUT", "app", Http.map("directGrantFlow", "app direct grant")).status())
+                    .isEqualTo(204);
+        }
+    }
+
+    private static long hashesComputed() {
+        Http.Reply metrics = Http.get(AuthApi.stack().managementUrl() + "/metrics");
+        Matcher counter = Pattern.compile("(?m)^app_auth_password_hash_computed_total(?:\\{[^}]*})? (\\S+)$").matcher(metrics.body());
+        assertThat(counter.find()).as("app_auth_password_hash_computed_total in /metrics").isTrue();
+        return (long) Double.parseDouble(counter.group(1));
     }
 }

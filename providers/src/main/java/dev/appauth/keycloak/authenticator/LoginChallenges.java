@@ -36,7 +36,8 @@ public final class LoginChallenges {
     public static final String ATTEMPTS_LEFT = "app-auth.mfa-challenge.attempts-left";
     /**
      * Session attribute: the id of the user whose first factor this request already proved another way (an email
-     * one-time code, checked by /auth/otp/verify before it runs the grant), so the password is not asked.
+     * one-time code, checked by /auth/otp/verify before it runs the grant, or the password /auth/register has just
+     * set), so the password is not asked again.
      */
     public static final String FIRST_FACTOR_PROVEN = "app-auth.first-factor-proven";
     /** Session attribute: the presented challenge, once {@link DirectGrantLoginChallenge} spent it (a {@link Presented}). */

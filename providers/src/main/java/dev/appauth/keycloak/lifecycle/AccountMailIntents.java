@@ -96,16 +96,11 @@ public final class AccountMailIntents {
                                           String baseUri, String ip) implements MailTask {
         @Override
         public boolean send(KeycloakSession session, RealmModel realm) throws EmailException {
-            UserModel user = session.users().getUserById(realm, userId);
-            if (user == null || !user.isEnabled() || !Objects.equals(oldEmail, user.getEmail())) {
+            UserModel user = sendEmailChangeLink(session, realm, userId, oldEmail, newEmail, changeId, clientId, baseUri,
+                    ActionTokenKind.CONFIRM_EMAIL_CHANGE, AccountEmail.EMAIL_CHANGE_CONFIRM, newEmail);
+            if (user == null) {
                 return false;
             }
-            ActionTokens tokens = new ActionTokens(session, realm);
-            ActionTokenKind kind = ActionTokenKind.CONFIRM_EMAIL_CHANGE;
-            String token = tokens.issueEmailChange(kind, user, newEmail, changeId, clientId, URI.create(baseUri));
-            AccountEmail.EMAIL_CHANGE_CONFIRM.sendTo(session, realm, user, newEmail, Map.of(
-                    "link", ActionLinks.link(realm.getClientByClientId(clientId), URI.create(baseUri), realm.getName(), token, kind),
-                    "linkExpirationMinutes", Math.max(1, tokens.lifespanSeconds(kind) / 60), "newEmail", newEmail));
             event(session, realm, EventType.SEND_VERIFY_EMAIL, ip, clientId, user).detail(Details.UPDATED_EMAIL, newEmail).success();
             return true;
         }
@@ -116,18 +111,29 @@ public final class AccountMailIntents {
                                     String baseUri) implements MailTask {
         @Override
         public boolean send(KeycloakSession session, RealmModel realm) throws EmailException {
-            UserModel user = session.users().getUserById(realm, userId);
-            if (user == null || !user.isEnabled() || !Objects.equals(oldEmail, user.getEmail())) {
-                return false;
-            }
-            ActionTokens tokens = new ActionTokens(session, realm);
-            ActionTokenKind kind = ActionTokenKind.CANCEL_EMAIL_CHANGE;
-            String token = tokens.issueEmailChange(kind, user, newEmail, changeId, clientId, URI.create(baseUri));
-            AccountEmail.EMAIL_CHANGE_NOTICE.sendTo(session, realm, user, oldEmail, Map.of(
-                    "link", ActionLinks.link(realm.getClientByClientId(clientId), URI.create(baseUri), realm.getName(), token, kind),
-                    "linkExpirationMinutes", Math.max(1, tokens.lifespanSeconds(kind) / 60), "newEmail", newEmail));
-            return true;
+            return sendEmailChangeLink(session, realm, userId, oldEmail, newEmail, changeId, clientId, baseUri,
+                    ActionTokenKind.CANCEL_EMAIL_CHANGE, AccountEmail.EMAIL_CHANGE_NOTICE, oldEmail) != null;
         }
+    }
+
+    /**
+     * Mails one of the two links of an email change to {@code to}, while the account still has the old address (the
+     * tokens are bound to it; otherwise the change is over and nothing is sent). Returns the user, or null if nothing
+     * was sent.
+     */
+    private static UserModel sendEmailChangeLink(KeycloakSession session, RealmModel realm, String userId, String oldEmail,
+                                                 String newEmail, String changeId, String clientId, String baseUri,
+                                                 ActionTokenKind kind, AccountEmail mail, String to) throws EmailException {
+        UserModel user = session.users().getUserById(realm, userId);
+        if (user == null || !user.isEnabled() || !Objects.equals(oldEmail, user.getEmail())) {
+            return null;
+        }
+        ActionTokens tokens = new ActionTokens(session, realm);
+        String token = tokens.issueEmailChange(kind, user, newEmail, changeId, clientId, URI.create(baseUri));
+        mail.sendTo(session, realm, user, to, Map.of(
+                "link", ActionLinks.link(realm.getClientByClientId(clientId), URI.create(baseUri), realm.getName(), token, kind),
+                "linkExpirationMinutes", Math.max(1, tokens.lifespanSeconds(kind) / 60), "newEmail", newEmail));
+        return user;
     }
 
     private static boolean sendLink(KeycloakSession session, RealmModel realm, UserModel user, String clientId, URI baseUri,

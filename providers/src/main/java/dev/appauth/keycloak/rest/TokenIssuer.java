@@ -116,10 +116,12 @@ final class TokenIssuer {
     }
 
     /**
-     * The realm's direct-grant flow for a user whose first factor an email code proved (checked by the caller in
-     * this request): the password step is skipped (FirstFactorPendingCondition); the rest of the flow applies.
+     * The realm's direct-grant flow for a user whose first factor this request has proven already (an email code the
+     * caller checked, or the password a registration has just set): the password step is skipped
+     * (FirstFactorPendingCondition), which spares a second password hash; the rest of the flow applies (rate limit,
+     * lockout, verified email, second factor, required actions).
      */
-    GrantResult emailCodeGrant(AuthenticatedClient client, UserModel user, EventBuilder event) {
+    GrantResult provenFirstFactorGrant(AuthenticatedClient client, UserModel user, EventBuilder event) {
         session.setAttribute(LoginChallenges.FIRST_FACTOR_PROVEN, user.getId());
         return directGrant(client, user.getUsername(), event);
     }
