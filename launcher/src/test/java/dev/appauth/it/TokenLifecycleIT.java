@@ -7,6 +7,7 @@ import static dev.appauth.it.Http.map;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -130,5 +131,27 @@ class TokenLifecycleIT {
         assertThat(badScope.json().at("/field_errors/scope").isArray()).isTrue();
         // a refused logout changed nothing
         assertThat(AuthApi.userinfo(user.accessToken()).status()).isEqualTo(200);
+    }
+
+    /**
+     * /auth answers access and refresh tokens only, so it makes no ID token (ApiTokenManager); its tokens still carry
+     * the openid scope and work at userinfo, and Keycloak's own token endpoint still answers an ID token for them.
+     */
+    @Test
+    void apiTokensWorkAtKeycloaksEndpointsWhichStillIssueIdTokens() {
+        AuthApi.TestUser user = AuthApi.newUser();
+        JsonNode loggedIn = login(user.email(), user.password()).json().get("token");
+        assertThat(loggedIn.has("id_token")).isFalse();
+        assertThat(loggedIn.get("scope").asText()).contains("openid");
+        assertThat(AuthApi.userinfo(loggedIn.get("access_token").asText()).json().get("sub").asText()).isEqualTo(user.id());
+
+        JsonNode refreshed = refresh(loggedIn.get("refresh_token").asText()).json().get("token");
+        assertThat(refreshed.get("scope").asText()).contains("openid");
+        assertThat(AuthApi.userinfo(refreshed.get("access_token").asText()).status()).isEqualTo(200);
+
+        Http.Reply keycloak = Http.postForm(AuthApi.stack().realmUrl("app") + "/protocol/openid-connect/token", Map.of(
+                "grant_type", "refresh_token", "client_id", "auth-api", "refresh_token", refreshed.get("refresh_token").asText()));
+        assertThat(keycloak.status()).as(keycloak.toString()).isEqualTo(200);
+        assertThat(keycloak.json().get("id_token").asText()).isNotBlank();
     }
 }

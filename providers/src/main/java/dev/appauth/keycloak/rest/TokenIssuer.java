@@ -21,7 +21,6 @@ import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
 import org.keycloak.protocol.oidc.OIDCAdvancedConfigWrapper;
-import org.keycloak.protocol.oidc.TokenManager;
 import org.keycloak.protocol.oidc.grants.OAuth2GrantType;
 import org.keycloak.protocol.oidc.utils.AuthorizeClientUtil;
 import org.keycloak.representations.AccessTokenResponse;
@@ -151,7 +150,7 @@ final class TokenIssuer {
         event.event(grant.getEventType()).detail(Details.GRANT_TYPE, grantType);
         OAuth2GrantType.Context context = new OAuth2GrantType.Context(session,
                 OIDCAdvancedConfigWrapper.fromClientModel(client.client()), client.authAttributes(), form, event, cors,
-                new TokenManager());
+                new ApiTokenManager());
         Response response;
         try {
             response = grant.process(context);
