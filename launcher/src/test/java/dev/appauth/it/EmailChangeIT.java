@@ -5,6 +5,7 @@ import static dev.appauth.it.Http.map;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
+import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.Test;
@@ -171,5 +172,22 @@ class EmailChangeIT {
         assertThat(Mailbox.all(next)).isEmpty();
         JsonNode stored = AuthApi.user(user.id());
         assertThat(stored.get("email").asText()).isEqualTo(user.email());
+    }
+
+    @Test
+    void requestsOfOneAccountAreRateLimited() {
+        AuthApi.TestUser user = AuthApi.newUser();
+        AuthApi.updateRealm(Map.of("attributes", Map.of("auth-api.rate-limits", "email-change.account=1/1h")));
+        try {
+            assertThat(requestChange(user.accessToken(), newAddress(), STRONG_PASSWORD).status()).isEqualTo(202);
+            String refused = newAddress();
+            Http.Reply limited = requestChange(user.accessToken(), refused, STRONG_PASSWORD);
+            assertError(limited, 429, "rate_limited");
+            assertThat(limited.header("Retry-After")).isNotBlank();
+            // the refused request sent nothing
+            assertThat(Mailbox.all(refused)).isEmpty();
+        } finally {
+            AuthApi.updateRealm(Map.of("attributes", Map.of("auth-api.rate-limits", "")));
+        }
     }
 }
