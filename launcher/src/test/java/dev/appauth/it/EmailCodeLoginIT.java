@@ -4,6 +4,13 @@ import static dev.appauth.it.Http.map;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -101,6 +108,37 @@ class EmailCodeLoginIT {
         }
         // five attempts in all: the right code comes too late
         assertError(verify(user.email(), second), 401, "invalid_grant");
+    }
+
+    /** A burst of parallel guesses gets the same five attempts as a sequence: each claims one before it is compared. */
+    @Test
+    void parallelGuessesGetNoMoreThanFiveAttempts() throws Exception {
+        AuthApi.TestUser user = AuthApi.newUser();
+        Mailbox.awaitMail(user.email(), 1);
+        AuthApi.post("otp", map("email", user.email()));
+        String code = codeFrom(Mailbox.awaitMail(user.email(), 2));
+        int guesses = 16;
+        CountDownLatch start = new CountDownLatch(1);
+        ExecutorService pool = Executors.newFixedThreadPool(guesses);
+        try {
+            List<Future<Http.Reply>> replies = new ArrayList<>();
+            for (int i = 0; i < guesses; i++) {
+                // wrong codes, none equal to the real one
+                String wrong = String.format("%06d", (Integer.parseInt(code) + 1 + i) % 1_000_000);
+                replies.add(pool.submit(() -> {
+                    start.await();
+                    return verify(user.email(), wrong);
+                }));
+            }
+            start.countDown();
+            for (Future<Http.Reply> reply : replies) {
+                assertError(reply.get(30, TimeUnit.SECONDS), 401, "invalid_grant");
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        // sixteen wrong guesses used up the code's five attempts, however they interleaved
+        assertError(verify(user.email(), code), 401, "invalid_grant");
     }
 
     @Test

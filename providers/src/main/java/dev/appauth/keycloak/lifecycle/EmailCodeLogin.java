@@ -9,12 +9,19 @@ import dev.appauth.keycloak.token.PublicUrl;
 import dev.appauth.keycloak.token.Sha256;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
+import java.util.HexFormat;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
 
 import org.keycloak.common.util.SecretGenerator;
+import org.keycloak.crypto.Algorithm;
+import org.keycloak.crypto.KeyUse;
+import org.keycloak.crypto.KeyWrapper;
 import org.keycloak.email.EmailException;
 import org.keycloak.models.ClientModel;
 import org.keycloak.models.KeycloakSession;
@@ -27,8 +34,9 @@ import org.keycloak.models.UserModel;
  * request only queues an intent, and the code is made, stored and mailed on the mail worker, so the answer and its
  * timing are the same whether or not an account has the address.
  * <p>
- * The code lives in Keycloak's single-use store under a hash of the address, as a salted hash of its own, for
- * {@value #LIFESPAN_SECONDS} s and {@value #MAX_ATTEMPTS} attempts; a newer code replaces it. Using the code or the
+ * The code lives in Keycloak's single-use store under a hash of the address, as a salted HMAC keyed with a realm
+ * secret, for {@value #LIFESPAN_SECONDS} s and {@value #MAX_ATTEMPTS} attempts (claimed atomically, so parallel
+ * guesses get no more); a newer code replaces it. Using the code or the
  * link spends both. What it proves is the first factor only: the realm's direct-grant flow still runs (rate limit,
  * lockout, and the second factor of an account that has one).
  */
@@ -48,7 +56,6 @@ public final class EmailCodeLogin {
     private static final String CLIENT = "client";
     private static final String CODE_HASH = "code";
     private static final String SALT = "salt";
-    private static final String ATTEMPTS = "attempts";
     private static final String ISSUE = "issue";
     private static final String ADDRESS_KEY = "address";
 
@@ -78,16 +85,12 @@ public final class EmailCodeLogin {
         if (pending == null || !clientId.equals(pending.get(CLIENT))) {
             return null;
         }
-        if (!MessageDigest.isEqual(hash(pending.get(SALT), code.trim()).getBytes(StandardCharsets.US_ASCII),
+        if (!claimAttempt(pending.get(ISSUE))) {
+            session.singleUseObjects().remove(key);
+            return null;
+        }
+        if (!MessageDigest.isEqual(hash(session, realm, pending.get(SALT), code.trim()).getBytes(StandardCharsets.US_ASCII),
                 pending.get(CODE_HASH).getBytes(StandardCharsets.US_ASCII))) {
-            int attempts = Integer.parseInt(pending.get(ATTEMPTS)) + 1;
-            if (attempts >= MAX_ATTEMPTS) {
-                session.singleUseObjects().remove(key);
-            } else {
-                Map<String, String> counted = new HashMap<>(pending);
-                counted.put(ATTEMPTS, Integer.toString(attempts));
-                session.singleUseObjects().replace(key, counted);
-            }
             return null;
         }
         // of two requests with the right code, one wins
@@ -123,8 +126,34 @@ public final class EmailCodeLogin {
         return "app-auth:email-code:" + realm.getId() + ":" + Sha256.hex(email);
     }
 
-    private static String hash(String salt, String code) {
-        return Sha256.hex(salt + ":" + code);
+    /**
+     * Takes one of the code's {@value #MAX_ATTEMPTS} attempts, before the code is compared: each attempt is a key of
+     * its own, added only if absent (atomic in every store), so parallel guesses each take a different one and a
+     * burst of them gets no more tries than a sequence would. False once all are taken.
+     */
+    private boolean claimAttempt(String issue) {
+        for (int attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+            String slot = "app-auth:email-code-attempt:" + issue + ":" + attempt;
+            if (session.singleUseObjects().putIfAbsent(slot, LIFESPAN_SECONDS)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * The stored form of a code: an HMAC keyed with the realm's active HS512 secret (in Keycloak's database, not in
+     * the token store), so a dump of the store alone cannot try the million codes offline.
+     */
+    private static String hash(KeycloakSession session, RealmModel realm, String salt, String code) {
+        KeyWrapper key = session.keys().getActiveKey(realm, KeyUse.SIG, Algorithm.HS512);
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(key.getSecretKey().getEncoded(), "HmacSHA256"));
+            return HexFormat.of().formatHex(mac.doFinal((salt + ":" + code).getBytes(StandardCharsets.UTF_8)));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("HmacSHA256 is not available", e);
+        }
     }
 
     /** The queued code mail; the account is looked up when it goes out. Add fields, never rename them. */
@@ -151,7 +180,7 @@ public final class EmailCodeLogin {
             // a newer code replaces the older one (and its link) at once
             session.singleUseObjects().remove(key);
             session.singleUseObjects().put(key, LIFESPAN_SECONDS, Map.of(USER, user.getId(), CLIENT, clientId,
-                    CODE_HASH, hash(salt, code), SALT, salt, ATTEMPTS, "0", ISSUE, issue));
+                    CODE_HASH, hash(session, realm, salt, code), SALT, salt, ISSUE, issue));
             AccountEmail.EMAIL_CODE.send(session, realm, user, attributes);
             return true;
         }
