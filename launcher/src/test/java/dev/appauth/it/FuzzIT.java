@@ -132,10 +132,16 @@ class FuzzIT {
         }
     }
 
-    /** The victim's own token with its signature broken: requests with it must change nothing. */
+    /**
+     * The victim's own token with its signature broken: requests with it must change nothing. The first character
+     * of the signature is changed, since all its six bits count; the last one of a 256-byte RS256 signature carries
+     * four padding bits that base64 decoders ignore, so changing it (as this test once did) can leave the token
+     * valid, and a fuzzed logout then really ended the victim's session.
+     */
     private static String tampered(String jwt) {
-        char last = jwt.charAt(jwt.length() - 1);
-        return jwt.substring(0, jwt.length() - 1) + (last == 'A' ? 'B' : 'A');
+        int signature = jwt.lastIndexOf('.') + 1;
+        char first = jwt.charAt(signature);
+        return jwt.substring(0, signature) + (first == 'A' ? 'B' : 'A') + jwt.substring(signature + 1);
     }
 
     private static byte[] randomBytes(Random random, int length) {
