@@ -28,7 +28,11 @@ public final class DirectGrantFlows {
     }
 
     public static boolean countsLoginAttempts(RealmModel realm, ClientModel client) {
-        AuthenticationFlowModel flow = flowOf(realm, client);
+        AuthenticationFlowModel flow = AuthenticationFlowResolver.resolveBindingOverrideFlowForClient(client,
+                AuthenticationFlowBindings.DIRECT_GRANT_BINDING);
+        if (flow == null) {
+            flow = realm.getDirectGrantFlow();
+        }
         if (flow == null) {
             return false;
         }
@@ -39,21 +43,6 @@ public final class DirectGrantFlows {
                     + " Upgrading an existing realm)", realm.getName(), flow.getAlias(), DirectGrantRateLimit.PROVIDER_ID);
         }
         return counts;
-    }
-
-    /**
-     * Whether the client's direct-grant flow skips its password step for a first factor the request has proven
-     * ({@link FirstFactorPendingCondition}); a realm made before that step asks for the password in every grant.
-     */
-    public static boolean skipsProvenPassword(RealmModel realm, ClientModel client) {
-        AuthenticationFlowModel flow = flowOf(realm, client);
-        return flow != null && contains(realm, flow.getId(), FirstFactorPendingCondition.PROVIDER_ID, 0);
-    }
-
-    private static AuthenticationFlowModel flowOf(RealmModel realm, ClientModel client) {
-        AuthenticationFlowModel flow = AuthenticationFlowResolver.resolveBindingOverrideFlowForClient(client,
-                AuthenticationFlowBindings.DIRECT_GRANT_BINDING);
-        return flow != null ? flow : realm.getDirectGrantFlow();
     }
 
     private static boolean contains(RealmModel realm, String flowId, String authenticator, int depth) {

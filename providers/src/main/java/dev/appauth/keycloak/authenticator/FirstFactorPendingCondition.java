@@ -16,7 +16,8 @@ import org.keycloak.provider.ProviderConfigProperty;
 /**
  * Condition of the direct grant's "Password" sub-flow: true unless {@link DirectGrantLoginChallenge} accepted an MFA
  * challenge in this request, or the request proved the first factor itself (session attribute
- * {@link LoginChallenges#FIRST_FACTOR_PROVEN}: an email code, or the password a registration has just set). Fails closed: anything but a spent, matching challenge keeps the password required.
+ * {@link LoginChallenges#FIRST_FACTOR_PROVEN}, for this very user: an email code, or the password a registration has
+ * just set). Fails closed: anything else keeps the password required.
  */
 public final class FirstFactorPendingCondition implements ConditionalAuthenticator, ConditionalAuthenticatorFactory {
 
@@ -58,7 +59,8 @@ public final class FirstFactorPendingCondition implements ConditionalAuthenticat
     @Override
     public String getHelpText() {
         return "True unless this request carries an MFA challenge accepted by 'App Auth: MFA challenge (direct grant)' "
-                + "an email one-time code that /auth/otp/verify checked, or the password /auth/register has just set; makes the direct grant's 'Password' sub-flow "
+                + "an email one-time code that /auth/otp/verify checked, or the password /auth/register has just set; "
+                + "makes the direct grant's 'Password' sub-flow "
                 + "required for every grant that did not show a first factor before.";
     }
 

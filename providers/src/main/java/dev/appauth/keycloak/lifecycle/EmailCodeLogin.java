@@ -11,12 +11,12 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
-import java.util.HexFormat;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.Locale;
 import java.util.Map;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 
 import org.keycloak.common.util.SecretGenerator;
 import org.keycloak.crypto.Algorithm;
@@ -36,9 +36,9 @@ import org.keycloak.models.UserModel;
  * <p>
  * The code lives in Keycloak's single-use store under a hash of the address, as a salted HMAC keyed with a realm
  * secret, for {@value #LIFESPAN_SECONDS} s and {@value #MAX_ATTEMPTS} attempts (claimed atomically, so parallel
- * guesses get no more); a newer code replaces it. Using the code or the
- * link spends both. What it proves is the first factor only: the realm's direct-grant flow still runs (rate limit,
- * lockout, and the second factor of an account that has one).
+ * guesses get no more); a newer code replaces it. Using the code or the link spends both. What it proves is the
+ * first factor only: the realm's direct-grant flow still runs (rate limit, lockout, and the second factor of an
+ * account that has one).
  */
 public final class EmailCodeLogin {
 

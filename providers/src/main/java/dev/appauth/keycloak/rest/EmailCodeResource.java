@@ -72,7 +72,7 @@ final class EmailCodeResource {
         // the code came to the address: it is verified now, as a verification link would have done
         user.setEmailVerified(true);
         user.removeRequiredAction(UserModel.RequiredAction.VERIFY_EMAIL);
-        TokenIssuer.GrantResult result = issuer.provenFirstFactorGrant(client, user, event);
+        TokenIssuer.GrantResult result = issuer.emailCodeGrant(client, user, event);
         if (!result.succeeded()) {
             throw LoginOutcomes.refusal(api.session, event, user.getUsername());
         }

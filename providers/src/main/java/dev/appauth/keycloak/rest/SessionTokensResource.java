@@ -64,13 +64,9 @@ final class SessionTokensResource {
             return ApiResponses.message(Response.Status.ACCEPTED, VERIFICATION_PENDING_MESSAGE);
         }
         // signed in by Keycloak's own password grant, as a login would be: the direct-grant flow, required-action
-        // triggers, client policies, token binding and events apply to a new account too. The password was set in
-        // this request, so the flow's password step is skipped rather than hashing it a second time (a realm whose
-        // flow predates that step checks it again).
+        // triggers, client policies, token binding and events apply to a new account too, with one hash only
         EventBuilder login = api.event(EventType.LOGIN);
-        TokenIssuer.GrantResult result = DirectGrantFlows.skipsProvenPassword(api.realm, client.client())
-                ? issuer.provenFirstFactorGrant(client, user, login)
-                : issuer.passwordGrant(client, user.getUsername(), password, login);
+        TokenIssuer.GrantResult result = issuer.registrationGrant(client, user, password, login);
         if (!result.succeeded()) {
             // the account stays; the answer is the one its first login gets
             event.success();

@@ -115,14 +115,22 @@ final class TokenIssuer {
     }
 
     /**
-     * The realm's direct-grant flow for a user whose first factor this request has proven already (an email code the
-     * caller checked, or the password a registration has just set): the password step is skipped
-     * (FirstFactorPendingCondition), which spares a second password hash; the rest of the flow applies (rate limit,
-     * lockout, verified email, second factor, required actions).
+     * The realm's direct-grant flow for a user whose first factor an email code proved (checked by the caller in
+     * this request): the password step is skipped (FirstFactorPendingCondition); the rest of the flow applies.
      */
-    GrantResult provenFirstFactorGrant(AuthenticatedClient client, UserModel user, EventBuilder event) {
+    GrantResult emailCodeGrant(AuthenticatedClient client, UserModel user, EventBuilder event) {
         session.setAttribute(LoginChallenges.FIRST_FACTOR_PROVEN, user.getId());
         return directGrant(client, user.getUsername(), event);
+    }
+
+    /**
+     * The first login of an account /auth/register has just created with this password: the password grant, with
+     * the first factor marked proven, so the realm's flow skips its password step instead of hashing the password a
+     * second time (FirstFactorPendingCondition); a flow without that condition checks the password it is given.
+     */
+    GrantResult registrationGrant(AuthenticatedClient client, UserModel user, String password, EventBuilder event) {
+        session.setAttribute(LoginChallenges.FIRST_FACTOR_PROVEN, user.getId());
+        return passwordGrant(client, user.getUsername(), password, event);
     }
 
     private GrantResult directGrant(AuthenticatedClient client, String username, EventBuilder event) {
